@@ -1,0 +1,561 @@
+package org.walrusjava.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * An n-dimensional array on a {@link Device}, backed by a libtorch tensor. This class and its package are the
+ * only code that touches the libtorch bindings; everything above sees shapes, dtypes and these operations.
+ *
+ * <p>Native memory is freed deterministically: tensors created while a {@link NativeScope} is open belong to
+ * it and are released when it closes; {@link NativeScope#keep} hands a result to the enclosing scope, and
+ * {@link #close()} frees one tensor at once. Operations return new tensors unless their name ends in '_'.
+ */
+public final class Tensor implements AutoCloseable {
+    final org.bytedeco.pytorch.Tensor t;
+    /** Keeps Java-owned memory (a mapped file, a direct buffer) alive as long as a tensor views it. */
+    private final Object backing;
+
+    Tensor(org.bytedeco.pytorch.Tensor t) {
+        this(t, null);
+    }
+
+    private Tensor(org.bytedeco.pytorch.Tensor t, Object backing) {
+        this.t = t;
+        this.backing = backing;
+    }
+
+    static {
+        NativeRuntime.init();
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    public static Tensor of(float[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor out = empty(DType.FLOAT32, Device.CPU, shape);
+        new FloatPointer(out.t.data_ptr()).put(data);
+        return out;
+    }
+
+    public static Tensor of(double[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor out = empty(DType.FLOAT64, Device.CPU, shape);
+        new org.bytedeco.javacpp.DoublePointer(out.t.data_ptr()).put(data);
+        return out;
+    }
+
+    public static Tensor ofLongs(long[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor out = empty(DType.INT64, Device.CPU, shape);
+        new org.bytedeco.javacpp.LongPointer(out.t.data_ptr()).put(data);
+        return out;
+    }
+
+    public static Tensor scalar(float value) {
+        return of(new float[] {value}, 1);
+    }
+
+    /**
+     * A tensor that views little-endian bytes in a direct buffer (for example a memory-mapped checkpoint
+     * storage) without copying. The buffer must stay unchanged while the tensor is used; the tensor keeps a
+     * reference to it so that it is not unmapped early.
+     */
+    public static Tensor view(ByteBuffer buffer, DType dtype, long... shape) {
+        if (!buffer.isDirect()) throw new IllegalArgumentException("view needs a direct buffer");
+        long need = numel(shape) * dtype.bytes;
+        if (buffer.remaining() < need)
+            throw new IllegalArgumentException("buffer holds " + buffer.remaining() + " bytes, shape "
+                    + Arrays.toString(shape) + " of " + dtype + " needs " + need);
+        BytePointer p = new BytePointer(buffer);
+        p.position(0);
+        org.bytedeco.pytorch.Tensor nt = torch.from_blob(p, shape, new TensorOptions(dtype.scalarType));
+        return new Tensor(nt, new Object[] {buffer, p});
+    }
+
+    /** Copies little-endian bytes (heap or direct) into a new CPU tensor. */
+    public static Tensor copyOf(ByteBuffer bytes, DType dtype, long... shape) {
+        long need = numel(shape) * dtype.bytes;
+        if (bytes.remaining() < need)
+            throw new IllegalArgumentException("buffer holds " + bytes.remaining() + " bytes, needs " + need);
+        Tensor out = empty(dtype, Device.CPU, shape);
+        ByteBuffer dst = out.t.data_ptr().position(0).limit(need).asByteBuffer();
+        ByteBuffer src = bytes.duplicate();
+        src.limit(src.position() + (int) need);
+        dst.put(src);
+        return out;
+    }
+
+    public static Tensor empty(DType dtype, Device device, long... shape) {
+        return new Tensor(torch.empty(shape, options(dtype, device), null));
+    }
+
+    public static Tensor zeros(DType dtype, Device device, long... shape) {
+        return new Tensor(torch.zeros(shape, options(dtype, device)));
+    }
+
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT32, Device.CPU, shape);
+    }
+
+    public static Tensor ones(DType dtype, Device device, long... shape) {
+        return new Tensor(torch.ones(shape, options(dtype, device)));
+    }
+
+    public static Tensor full(float value, DType dtype, Device device, long... shape) {
+        return new Tensor(torch.full(shape, new Scalar(value), options(dtype, device)));
+    }
+
+    /** Standard-normal samples from libtorch's global generator (seed it with {@link #manualSeed}). */
+    public static Tensor randn(DType dtype, Device device, long... shape) {
+        return new Tensor(torch.randn(shape, options(dtype, device)));
+    }
+
+    /** Uniform samples in [0, 1) from libtorch's global generator. */
+    public static Tensor rand(DType dtype, Device device, long... shape) {
+        return new Tensor(torch.rand(shape, options(dtype, device)));
+    }
+
+    public static Tensor linspace(double start, double end, long steps, Device device) {
+        return new Tensor(torch.linspace(new Scalar(start), new Scalar(end), steps, options(DType.FLOAT32, device)));
+    }
+
+    public static Tensor arange(long end, DType dtype, Device device) {
+        return new Tensor(torch.arange(new Scalar(end), options(dtype, device)));
+    }
+
+    public static void manualSeed(long seed) {
+        torch.manual_seed(seed);
+    }
+
+    public static Tensor cat(List<Tensor> parts, int dim) {
+        try (TensorVector v = vector(parts)) {
+            return new Tensor(torch.cat(v, dim));
+        }
+    }
+
+    public static Tensor stack(List<Tensor> parts, int dim) {
+        try (TensorVector v = vector(parts)) {
+            return new Tensor(torch.stack(v, dim));
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    public long[] shape() {
+        return t.sizes().vec().get();
+    }
+
+    public long size(int dim) {
+        return t.size(dim < 0 ? dim + t.dim() : dim);
+    }
+
+    public int dim() {
+        return (int) t.dim();
+    }
+
+    public long numel() {
+        return t.numel();
+    }
+
+    public DType dtype() {
+        return DType.of(t.scalar_type());
+    }
+
+    public Device device() {
+        return t.is_cuda() ? new Device("cuda", t.device().index()) : Device.CPU;
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape()) + " " + dtype() + " on " + device();
+    }
+
+    // ---------------------------------------------------------------- reading back
+
+    /** All elements as float32, row-major (copies to the CPU if needed). */
+    public float[] toFloatArray() {
+        try (NativeScope s = NativeScope.open()) {
+            org.bytedeco.pytorch.Tensor c = t.to(new TensorOptions(torch.ScalarType.Float).device(
+                    new DeviceOptional(Device.CPU.toNative())), false, true, null).contiguous();
+            float[] out = new float[(int) c.numel()];
+            new FloatPointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    public double[] toDoubleArray() {
+        try (NativeScope s = NativeScope.open()) {
+            org.bytedeco.pytorch.Tensor c = t.to(new TensorOptions(torch.ScalarType.Double).device(
+                    new DeviceOptional(Device.CPU.toNative())), false, true, null).contiguous();
+            double[] out = new double[(int) c.numel()];
+            new org.bytedeco.javacpp.DoublePointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    public long[] toLongArray() {
+        try (NativeScope s = NativeScope.open()) {
+            org.bytedeco.pytorch.Tensor c = t.to(new TensorOptions(torch.ScalarType.Long).device(
+                    new DeviceOptional(Device.CPU.toNative())), false, true, null).contiguous();
+            long[] out = new long[(int) c.numel()];
+            new org.bytedeco.javacpp.LongPointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    /** The raw little-endian bytes of a contiguous CPU copy (for writing files). */
+    public ByteBuffer toBytes() {
+        try (NativeScope s = NativeScope.open()) {
+            org.bytedeco.pytorch.Tensor c = t.to(new TensorOptions(t.scalar_type()).device(
+                    new DeviceOptional(Device.CPU.toNative())), false, true, null).contiguous();
+            long n = c.numel() * dtype().bytes;
+            ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(n)).order(ByteOrder.LITTLE_ENDIAN);
+            out.put(c.data_ptr().position(0).limit(n).asByteBuffer());
+            return out.flip();
+        }
+    }
+
+    public float item() {
+        return t.item_float();
+    }
+
+    public double itemDouble() {
+        return t.item_double();
+    }
+
+    // ---------------------------------------------------------------- conversion
+
+    public Tensor to(DType dtype) {
+        return dtype() == dtype ? new Tensor(t.alias()) : new Tensor(t.to(dtype.scalarType));
+    }
+
+    public Tensor to(Device device) {
+        return new Tensor(t.to(new TensorOptions(t.scalar_type()).device(new DeviceOptional(device.toNative())),
+                false, false, null));
+    }
+
+    public Tensor contiguous() {
+        return new Tensor(t.contiguous());
+    }
+
+    public Tensor copy() {
+        return new Tensor(t.clone());
+    }
+
+    /** Copies src's values into this tensor in place (shapes must match or broadcast). */
+    public Tensor copy_(Tensor src) {
+        t.copy_(src.t);
+        return this;
+    }
+
+    public Tensor zero_() {
+        t.zero_();
+        return this;
+    }
+
+    public Tensor fill_(float value) {
+        t.fill_(new Scalar(value));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- shape manipulation
+
+    public Tensor reshape(long... shape) {
+        return new Tensor(t.reshape(shape));
+    }
+
+    public Tensor permute(long... dims) {
+        return new Tensor(t.permute(dims));
+    }
+
+    public Tensor transpose(int a, int b) {
+        return new Tensor(t.transpose(a, b));
+    }
+
+    public Tensor unsqueeze(int dim) {
+        return new Tensor(t.unsqueeze(dim));
+    }
+
+    public Tensor squeeze(int dim) {
+        return new Tensor(t.squeeze(dim));
+    }
+
+    public Tensor flatten(int from, int to) {
+        return new Tensor(t.flatten(from, to));
+    }
+
+    /** Elements [start, start+length) along dim, as a view. */
+    public Tensor narrow(int dim, long start, long length) {
+        return new Tensor(t.narrow(dim, start, length));
+    }
+
+    /** Index i along dim, removing that dimension (a view). */
+    public Tensor select(int dim, long index) {
+        return new Tensor(t.select(dim, index));
+    }
+
+    public Tensor indexSelect(int dim, long[] indices) {
+        try (NativeScope s = NativeScope.open()) {
+            Tensor idx = ofLongs(indices, indices.length).to(device());
+            return s.keep(new Tensor(t.index_select(dim, idx.t)));
+        }
+    }
+
+    public Tensor expand(long... shape) {
+        return new Tensor(t.expand(shape));
+    }
+
+    public Tensor repeat(long... times) {
+        return new Tensor(t.repeat(times));
+    }
+
+    public Tensor flip(long... dims) {
+        return new Tensor(t.flip(dims));
+    }
+
+    /** torch.roll: out[i] = in[(i - shift) mod n] along each given dim. */
+    public Tensor roll(long[] shifts, long[] dims) {
+        return new Tensor(torch.roll(t, shifts, dims));
+    }
+
+    /** Zero (constant) padding; pads are given per dim as in torch.nn.functional.pad: last dim first. */
+    public Tensor padConstant(long[] pads, float value) {
+        return new Tensor(torch.constant_pad_nd(t, pads, new Scalar(value)));
+    }
+
+    /** Circular padding of one dim by lo/hi elements (wraps the opposite end). */
+    public Tensor padCircular(int dim, long lo, long hi) {
+        if (lo == 0 && hi == 0) return new Tensor(t.alias());
+        long n = size(dim);
+        if (lo > n || hi > n) throw new IllegalArgumentException("circular pad " + lo + "/" + hi + " exceeds size " + n);
+        try (NativeScope s = NativeScope.open()) {
+            Tensor head = narrow(dim, n - lo, lo);
+            Tensor tail = narrow(dim, 0, hi);
+            return s.keep(cat(List.of(head, this, tail), dim));
+        }
+    }
+
+    // ---------------------------------------------------------------- arithmetic
+
+    public Tensor add(Tensor o) {
+        return new Tensor(t.add(o.t));
+    }
+
+    public Tensor add(double v) {
+        return new Tensor(t.add(new Scalar(v)));
+    }
+
+    public Tensor sub(Tensor o) {
+        return new Tensor(t.sub(o.t));
+    }
+
+    public Tensor mul(Tensor o) {
+        return new Tensor(t.mul(o.t));
+    }
+
+    public Tensor mul(double v) {
+        return new Tensor(t.mul(new Scalar(v)));
+    }
+
+    public Tensor div(Tensor o) {
+        return new Tensor(t.div(o.t));
+    }
+
+    public Tensor div(double v) {
+        return new Tensor(t.div(new Scalar(v)));
+    }
+
+    public Tensor neg() {
+        return new Tensor(t.neg());
+    }
+
+    public Tensor abs() {
+        return new Tensor(t.abs());
+    }
+
+    public Tensor square() {
+        return new Tensor(t.square());
+    }
+
+    public Tensor sqrt() {
+        return new Tensor(t.sqrt());
+    }
+
+    public Tensor exp() {
+        return new Tensor(t.exp());
+    }
+
+    public Tensor log() {
+        return new Tensor(t.log());
+    }
+
+    public Tensor clampMin(double min) {
+        return new Tensor(torch.clamp_min(t, new Scalar(min)));
+    }
+
+    public Tensor matmul(Tensor o) {
+        return new Tensor(torch.matmul(t, o.t));
+    }
+
+    /** Elementwise: where mask (bool) is true take this, else other. */
+    public Tensor where(Tensor mask, Tensor other) {
+        return new Tensor(torch.where(mask.t, t, other.t));
+    }
+
+    public Tensor isFinite() {
+        return new Tensor(torch.isfinite(t));
+    }
+
+    public boolean allFinite() {
+        try (NativeScope s = NativeScope.open()) {
+            return torch.isfinite(t).all().item_bool();
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public Tensor sum() {
+        return new Tensor(t.sum());
+    }
+
+    public Tensor sum(long[] dims, boolean keepDim) {
+        return new Tensor(t.sum(dims, keepDim, null));
+    }
+
+    public Tensor mean() {
+        return new Tensor(t.mean());
+    }
+
+    public Tensor mean(long[] dims, boolean keepDim) {
+        return new Tensor(t.mean(dims, keepDim, null));
+    }
+
+    public Tensor max() {
+        return new Tensor(t.max());
+    }
+
+    public Tensor amax(long[] dims, boolean keepDim) {
+        return new Tensor(torch.amax(t, dims, keepDim));
+    }
+
+    // ---------------------------------------------------------------- neural-network primitives
+
+    public Tensor silu() {
+        return new Tensor(torch.silu(t));
+    }
+
+    /** y = x W^T + b over the last dim; bias may be null. */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return new Tensor(torch.linear(t, weight.t, optional(bias)));
+    }
+
+    public Tensor conv3d(Tensor weight, Tensor bias, long[] stride) {
+        return new Tensor(torch.conv3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
+                new long[] {1, 1, 1}, 1));
+    }
+
+    public Tensor convTranspose3d(Tensor weight, Tensor bias, long[] stride) {
+        return new Tensor(torch.conv_transpose3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
+                new long[] {0, 0, 0}, 1, new long[] {1, 1, 1}));
+    }
+
+    /** LayerNorm over the last dim with affine weight/bias (either may be null). */
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
+        return new Tensor(torch.layer_norm(t, new long[] {size(-1)}, optional(weight), optional(bias), eps, true));
+    }
+
+    /**
+     * Scaled dot-product attention on (..., L, E) queries and (..., S, E) keys/values with an optional additive
+     * float mask broadcastable to (..., L, S).
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor additiveMask, double scale) {
+        return new Tensor(torch.scaled_dot_product_attention(q.t, k.t, v.t, optional(additiveMask), 0.0, false,
+                new DoubleOptional(scale), false));
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    public Tensor requiresGrad(boolean on) {
+        t.requires_grad_(on);
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return t.requires_grad();
+    }
+
+    /** The accumulated gradient, or null if none has been computed. */
+    public Tensor grad() {
+        org.bytedeco.pytorch.Tensor g = t.grad();
+        return g.defined() ? new Tensor(g) : null;
+    }
+
+    public void zeroGrad() {
+        org.bytedeco.pytorch.Tensor g = t.mutable_grad();
+        if (g.defined()) g.zero_();
+    }
+
+    public void backward() {
+        t.backward();
+    }
+
+    public Tensor detach() {
+        return new Tensor(t.detach());
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /** Frees this tensor's native handle now (the storage goes when its last view goes). */
+    @Override
+    public void close() {
+        t.close();
+    }
+
+    boolean ownsBacking() {
+        return backing != null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static TensorOptions options(DType dtype, Device device) {
+        return new TensorOptions(dtype.scalarType).device(new DeviceOptional(device.toNative()));
+    }
+
+    private static TensorOptional optional(Tensor x) {
+        return x == null ? new TensorOptional() : new TensorOptional(x.t);
+    }
+
+    private static TensorVector vector(List<Tensor> parts) {
+        TensorVector v = new TensorVector();
+        for (Tensor p : parts) v.push_back(p.t);
+        return v;
+    }
+
+    static long numel(long[] shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        return n;
+    }
+
+    private static void checkCount(int count, long[] shape) {
+        if (count != numel(shape))
+            throw new IllegalArgumentException(count + " values do not fill shape " + Arrays.toString(shape));
+    }
+
+    static Pointer data(Tensor x) {
+        return x.t.data_ptr();
+    }
+}
