@@ -1,0 +1,155 @@
+package org.walrusjava.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.walrusjava.UserError;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * A building block with named parameters and children, addressed by dotted state-dict keys exactly as the
+ * PyTorch reference names them ("blocks.3.space_mixing.q_norm.weight"). Parameters are held by slot so that
+ * loading can swap in tensors that view a memory-mapped checkpoint instead of copying them.
+ */
+public abstract class Module {
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+
+    /** A named tensor of a module: trainable parameter or persistent buffer. */
+    public static final class Slot {
+        final long[] shape;
+        final boolean trainable;
+        Tensor value;
+
+        Slot(long[] shape, boolean trainable) {
+            this.shape = shape;
+            this.trainable = trainable;
+        }
+
+        public Tensor get() {
+            return value;
+        }
+
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        public boolean trainable() {
+            return trainable;
+        }
+
+        public void set(Tensor t) {
+            value = t;
+        }
+    }
+
+    protected final Slot parameter(String name, long... shape) {
+        Slot s = new Slot(shape, true);
+        slots.put(name, s);
+        return s;
+    }
+
+    protected final Slot buffer(String name, long... shape) {
+        Slot s = new Slot(shape, false);
+        slots.put(name, s);
+        return s;
+    }
+
+    protected final <M extends Module> M child(String name, M module) {
+        children.put(name, module);
+        return module;
+    }
+
+    /** Every slot of this module and its descendants, by full key, in registration order. */
+    public final Map<String, Slot> slots() {
+        Map<String, Slot> out = new LinkedHashMap<>();
+        collect("", out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Slot> out) {
+        slots.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, m) -> m.collect(prefix + k + ".", out));
+    }
+
+    /** Key to expected shape, without touching any weight (used by `walrus summary`). */
+    public final Map<String, long[]> shapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        slots().forEach((k, s) -> out.put(k, s.shape.clone()));
+        return out;
+    }
+
+    public final long parameterCount() {
+        long n = 0;
+        for (Slot s : slots().values()) if (s.trainable) n += numel(s.shape);
+        return n;
+    }
+
+    /** Current tensors by key (parameters and buffers). */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        slots().forEach((k, s) -> out.put(k, s.value));
+        return out;
+    }
+
+    public final List<Tensor> trainableParameters() {
+        List<Tensor> out = new ArrayList<>();
+        for (Slot s : slots().values()) if (s.trainable && s.value != null) out.add(s.value);
+        return out;
+    }
+
+    /**
+     * Installs the given tensors (converted to dtype on device; no copy when they already match, so mapped
+     * checkpoint storage is used in place). Every missing, unexpected or mis-shaped key is named in one error.
+     */
+    public final void load(Map<String, Tensor> weights, DType dtype, Device device, String source) {
+        Map<String, Slot> mine = slots();
+        TreeSet<String> missing = new TreeSet<>(mine.keySet());
+        missing.removeAll(weights.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
+        unexpected.removeAll(mine.keySet());
+        List<String> misShaped = new ArrayList<>();
+        for (var e : mine.entrySet()) {
+            Tensor w = weights.get(e.getKey());
+            if (w != null && !Arrays.equals(w.shape(), e.getValue().shape))
+                misShaped.add(e.getKey() + " " + Arrays.toString(w.shape()) + " (expected "
+                        + Arrays.toString(e.getValue().shape) + ")");
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
+            StringBuilder sb = new StringBuilder(source + ": checkpoint does not match the model config:");
+            if (!missing.isEmpty()) sb.append(" missing keys ").append(abbreviate(missing));
+            if (!unexpected.isEmpty()) sb.append("; unexpected keys ").append(abbreviate(unexpected));
+            if (!misShaped.isEmpty()) sb.append("; mis-shaped ").append(abbreviate(misShaped));
+            throw new UserError(sb.toString());
+        }
+        for (var e : mine.entrySet()) {
+            Tensor w = weights.get(e.getKey());
+            Tensor v = w.dtype() == dtype && w.device().equals(device) ? w : w.to(dtype).to(device);
+            e.getValue().value = v;
+        }
+    }
+
+    /** Fresh copies of all tensors (for training, where mapped read-only storage must not be written). */
+    public final void materialize() {
+        for (Slot s : slots().values()) {
+            if (s.value != null) s.value = s.value.copy();
+        }
+    }
+
+    private static String abbreviate(java.util.Collection<String> keys) {
+        List<String> l = new ArrayList<>(keys);
+        if (l.size() <= 12) return l.toString();
+        return l.subList(0, 12) + " and " + (l.size() - 12) + " more";
+    }
+
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
+    }
+}
