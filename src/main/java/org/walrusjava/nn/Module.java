@@ -65,6 +65,11 @@ public abstract class Module {
         return module;
     }
 
+    /** Adds a child from outside (for plain containers such as a list of blocks). */
+    public final <M extends Module> M add(String name, M module) {
+        return child(name, module);
+    }
+
     /** Every slot of this module and its descendants, by full key, in registration order. */
     public final Map<String, Slot> slots() {
         Map<String, Slot> out = new LinkedHashMap<>();

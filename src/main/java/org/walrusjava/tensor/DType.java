@@ -30,7 +30,7 @@ public enum DType {
     }
 
     static DType of(ScalarType st) {
-        for (DType d : values()) if (d.scalarType == st) return d;
+        for (DType d : values()) if (d.scalarType.value == st.value) return d;
         throw new IllegalArgumentException("unsupported libtorch scalar type " + st);
     }
 

@@ -398,6 +398,18 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(t.exp());
     }
 
+    public Tensor floor() {
+        return new Tensor(t.floor());
+    }
+
+    public Tensor cos() {
+        return new Tensor(t.cos());
+    }
+
+    public Tensor sin() {
+        return new Tensor(t.sin());
+    }
+
     public Tensor log() {
         return new Tensor(t.log());
     }

@@ -1,0 +1,122 @@
+package org.walrusjava.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.walrusjava.UserError;
+import org.walrusjava.nn.Module;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * Walrus (the reference's IsotropicModel): normalised history in, normalised next-step increments out.
+ *
+ * <p>Input x (T, B, C, H, W, D): C channels = the variable fields of every step followed by the constant fields
+ * (2-D data carries D = 1), already divided by their per-sample RMS. labels: vocabulary index of each channel.
+ * bcs: the first sample's (3, 2) boundary table, used for the whole batch as in the reference. Output
+ * (T, B, C, H, W, D): for a causal model every position predicts the increment to the next frame.
+ */
+public final class WalrusModel extends Module {
+    /** Vocabulary indices of the three boundary-flag channels (bias correction, closed, open), spec §1.2.4. */
+    private static final long[] FLAG_LABELS = {2, 0, 1};
+
+    private final WalrusConfig config;
+    private final StrideTable strideTable;
+    private final Slot encoderDummy;
+    private final Encoder[] embed = new Encoder[4];
+    private final Decoder[] debed = new Decoder[4];
+    private final List<Block> blocks = new ArrayList<>();
+    private boolean training;
+
+    public WalrusModel(WalrusConfig config, StrideTable strideTable) {
+        this.config = config;
+        this.strideTable = strideTable;
+        encoderDummy = parameter("encoder_dummy", 1);
+        Module embeds = child("embed", new Container());
+        for (int d : config.includeD()) embed[d] = embeds.add(String.valueOf(d), new Encoder(config));
+        Module blockList = child("blocks", new Container());
+        int n = config.processorBlocks();
+        for (int i = 0; i < n; i++) {
+            double rate = n == 1 ? 0 : config.dropPath() * i / (n - 1);
+            blocks.add(blockList.add(String.valueOf(i), new Block(config, rate)));
+        }
+        Module debeds = child("debed", new Container());
+        for (int d : config.includeD()) debed[d] = debeds.add(String.valueOf(d), new Decoder(config));
+    }
+
+    public WalrusModel(WalrusConfig config) {
+        this(config, StrideTable.released());
+    }
+
+    public WalrusConfig config() {
+        return config;
+    }
+
+    /** The parameters' element type (fp32 as released, or bf16 for fast inference). */
+    public org.walrusjava.tensor.DType dtype() {
+        return encoderDummy.get().dtype();
+    }
+
+    /** Training mode enables drop-path; jitter is independent of it (the released model jitters at inference). */
+    public void train(boolean on) {
+        training = on;
+    }
+
+    public Tensor forward(Tensor x, long[] labels, int[][] bcs, Rolls rolls) {
+        return forward(x, labels, bcs, rolls, null);
+    }
+
+    public Tensor forward(Tensor x, long[] labels, int[][] bcs, Rolls rolls, ForwardTrace trace) {
+        long[] grid = Arrays.copyOfRange(x.shape(), 3, 6);
+        if (labels.length != x.size(2))
+            throw new UserError(labels.length + " field indices for " + x.size(2) + " input channels");
+        int[][] strides = strideTable.strides(grid);
+        Encoder encoder = embed[dimensionKey(grid)];
+        Decoder decoder = debed[dimensionKey(grid)];
+
+        // §1.2: scale by the learned scalar, pad, append boundary flags, roll.
+        Tensor scaled = x.mul(encoderDummy.get());
+        PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config.baseKernel(), rolls);
+        if (trace != null) trace.record("encoder_input_padded", jittered.padded());
+
+        long[] labelsWithFlags = Arrays.copyOf(labels, labels.length + 3);
+        System.arraycopy(FLAG_LABELS, 0, labelsWithFlags, labels.length, 3);
+        Tensor tokens = encoder.forward(jittered.padded(), labelsWithFlags, strides);
+        if (trace != null) trace.record("encoder_output", tokens);
+
+        // §1.4: blocks work channels-last (T, B, h, w, d, C); periodic token axes are rolled before each block.
+        Tensor h = tokens.permute(0, 1, 3, 4, 5, 2);
+        long[] rollTotal = new long[3];
+        for (int i = 0; i < blocks.size(); i++) {
+            long[] shifts = new long[3];
+            for (int a = 0; a < 3; a++) {
+                if (!BoundaryCondition.periodic(bcs, a) || !config.jitterPatches()) continue;
+                shifts[a] = rolls.blockRoll(i, 3 + a, (int) h.size(2 + a));
+                rollTotal[a] += shifts[a];
+            }
+            h = h.roll(shifts, new long[] {2, 3, 4});
+            h = blocks.get(i).forward(h, training);
+            if (trace != null && i == 0) trace.record("block0_output", h.permute(0, 1, 5, 2, 3, 4));
+        }
+        h = h.roll(new long[] {-rollTotal[0], -rollTotal[1], -rollTotal[2]}, new long[] {2, 3, 4});
+        Tensor latent = h.permute(0, 1, 5, 2, 3, 4);
+        if (!config.causalInTime()) latent = latent.narrow(0, latent.size(0) - 1, 1);
+
+        boolean[] periodic = new boolean[3];
+        for (int a = 0; a < 3; a++) periodic[a] = BoundaryCondition.periodic(bcs, a);
+        Tensor decoded = decoder.forward(latent, labels, strides, periodic);
+        return PatchJitter.undo(decoded, jittered.plan());
+    }
+
+    /** Chooses embed.2 or embed.3 by the number of non-singleton axes (override_dimensionality = 0). */
+    private int dimensionKey(long[] grid) {
+        int real = 0;
+        for (long n : grid) if (n != 1) real++;
+        if (real >= 4 || embed[real] == null)
+            throw new UserError(real + "-D data needs encoder embed." + real + ", which this model does not have "
+                    + "(it has " + config.includeD() + ")");
+        return real;
+    }
+
+    /** A named list of child modules ("embed", "blocks", "debed"). */
+    private static final class Container extends Module {}
+}
