@@ -549,10 +549,11 @@ public final class Tensor implements AutoCloseable {
         return t.requires_grad();
     }
 
-    /** The accumulated gradient, or null if none has been computed. */
+    /** The accumulated gradient, or null if none has been computed. It stays valid after this tensor is freed. */
     public Tensor grad() {
         org.bytedeco.pytorch.Tensor g = t.grad();
-        return g.defined() ? new Tensor(g) : null;
+        // grad() is a reference into this tensor's autograd data: take an owning handle of our own.
+        return g.defined() ? new Tensor(new org.bytedeco.pytorch.Tensor(g)) : null;
     }
 
     public void zeroGrad() {

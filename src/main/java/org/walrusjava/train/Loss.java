@@ -29,18 +29,26 @@ public final class Loss {
 
     private Loss() {}
 
+    /** Model input (T, B, C, H, W, D) in the model's dtype and the targets of {@link #compute}. */
+    public record Prepared(Tensor input, Tensor targets) {}
+
     /**
-     * Runs the model on a batch as the trainer does: per-sample RMS normalisation (statistics are constants),
-     * forward pass, causal increment targets in units of the window's increment RMS, loss.
+     * Per-sample RMS normalisation of the window (the statistics are constants, no gradient flows through them)
+     * and causal increment targets in units of the window's increment RMS.
      */
-    public static Result of(WalrusModel model, Batch batch, Rolls rolls, int minimumContext) {
-        Normalization.Stats stats = Normalization.of(batch.raw());
-        Tensor input = batch.raw().to(DType.FLOAT32).div(stats.sampleRms()).to(model.dtype());
-        Tensor output = model.forward(input, batch.labels(), batch.bcs(), rolls).to(DType.FLOAT32);
+    public static Prepared prepare(Batch batch, DType modelDtype) {
+        Tensor raw = batch.raw().to(DType.FLOAT32);
+        Normalization.Stats stats = Normalization.of(raw);
         int nVar = batch.variableChannels();
-        Tensor targets = deltaTargets(batch.raw().to(DType.FLOAT32), batch.next().to(DType.FLOAT32), nVar)
-                .div(stats.deltaRms().narrow(2, 0, nVar));
-        return compute(output, targets, batch.realChannel(), minimumContext);
+        Tensor targets = deltaTargets(raw, batch.next().to(DType.FLOAT32), nVar).div(stats.deltaRms().narrow(2, 0, nVar));
+        return new Prepared(raw.div(stats.sampleRms()).to(modelDtype), targets);
+    }
+
+    /** Runs the model on a batch as the trainer does: {@link #prepare}, forward pass, {@link #compute}. */
+    public static Result of(WalrusModel model, Batch batch, Rolls rolls, int minimumContext) {
+        Prepared p = prepare(batch, model.dtype());
+        Tensor output = model.forward(p.input(), batch.labels(), batch.bcs(), rolls).to(DType.FLOAT32);
+        return compute(output, p.targets(), batch.realChannel(), minimumContext);
     }
 
     /**
