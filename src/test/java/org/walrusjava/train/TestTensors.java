@@ -57,6 +57,14 @@ final class TestTensors {
         return out;
     }
 
+    /** The released 67-entry field vocabulary, index -> name (cases.json). */
+    static List<String> vocabulary() throws IOException {
+        JsonNode v = new ObjectMapper().readTree(FIXTURES.resolve("cases.json").toFile()).get("vocabulary");
+        List<String> names = new java.util.ArrayList<>();
+        v.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
     /** max |a - b| over all elements. */
     static double maxAbsDiff(Tensor a, Tensor b) {
         float[] x = a.toFloatArray(), y = b.toFloatArray();
