@@ -38,6 +38,21 @@ class WellWriterH5pyTest {
     }
 
     @Test
+    void fileWithEveryFieldKindPassesFormatRulesAndReadsAsPythonTypes() {
+        WellSpec spec = SyntheticWell.spec();
+        Path path = WellWriter.write(dir.resolve("synthetic.hdf5"), spec, SyntheticWell.frames(spec));
+        H5py.Result check = H5py.run("check", path);
+        assertEquals(0, check.exitCode(), check.output());
+
+        String dump = H5py.run("dump", path).output();
+        assertTrue(dump.contains("\"resolution\": {\"stored\": {\"class\": \"integer\", \"size\": 8"), dump);
+        assertTrue(dump.contains("\"solver\": {\"stored\": {\"class\": \"string\", \"size\": 8, \"variable\": true,"
+                + " \"cset\": 1, \"strpad\": 0}, \"space\": \"scalar\", \"shape\": [], \"python\": {\"type\": \"str\"}}"),
+                dump);
+        assertTrue(dump.contains("{\"object\": \"/t2_fields/sigma\", \"kind\": \"dataset\""), dump);
+    }
+
+    @Test
     void fixtureSetHasAllThreeDatasets() throws IOException {
         // 10 files: periodic2d 2/1/1, walls2d 1/1/1, tensor3d 1/1/1 (README table)
         assertEquals(10, fixtureFiles().size());

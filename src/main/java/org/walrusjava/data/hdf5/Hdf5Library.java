@@ -108,7 +108,8 @@ public final class Hdf5Library {
         if (lib == null) {
             synchronized (Hdf5Library.class) {
                 if (instance == null) {
-                    instance = load();
+                    instance = load(Optional.ofNullable(System.getProperty(LIBRARY_PROPERTY))
+                            .orElse(System.getenv(LIBRARY_ENV)));
                 }
                 lib = instance;
             }
@@ -121,14 +122,18 @@ public final class Hdf5Library {
         return "HDF5 " + version + " (" + source + ")";
     }
 
-    private static Hdf5Library load() {
-        String named = Optional.ofNullable(System.getProperty(LIBRARY_PROPERTY)).orElse(System.getenv(LIBRARY_ENV));
+    /** Loads the library file {@code named}, or when that is null the first system soname that resolves. */
+    static Hdf5Library load(String named) {
         if (named != null && !named.isBlank()) {
             if (!Files.isRegularFile(Path.of(named))) {
                 throw new UserError(named + ": HDF5 library not found (named by " + LIBRARY_PROPERTY + " / "
                         + LIBRARY_ENV + ")");
             }
-            return new Hdf5Library(SymbolLookup.libraryLookup(Path.of(named), Arena.global()), named);
+            try {
+                return new Hdf5Library(SymbolLookup.libraryLookup(Path.of(named), Arena.global()), named);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(named + ": cannot load as a shared library: " + e.getMessage(), e);
+            }
         }
         for (String name : SYSTEM_NAMES) {
             try {
