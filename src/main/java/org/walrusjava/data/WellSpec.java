@@ -338,6 +338,19 @@ public record WellSpec(String datasetName, String gridType, int nTrajectories, L
             return Math.toIntExact(Arrays.stream(frameShape(spec)).reduce(1, Math::multiplyExact));
         }
 
+        /**
+         * Channel names in loader order: the name for rank 0, then one per component, row-major, suffixed with the
+         * axis names ({@code velocity_x}, {@code D_xy}).
+         */
+        public List<String> channels(List<String> axes) {
+            List<String> names = List.of(name);
+            for (int r = 0; r < rank; r++) {
+                names = names.stream().flatMap(prefix -> axes.stream()
+                        .map(axis -> prefix + (prefix.equals(name) ? "_" : "") + axis)).toList();
+            }
+            return names;
+        }
+
         /** Number of frames: one per trajectory if sample-varying times one per step if time-varying. */
         public int frameCount(WellSpec spec) {
             return (sampleVarying ? spec.nTrajectories() : 1) * (timeVarying ? spec.nSteps() : 1);
