@@ -2,6 +2,7 @@ package org.walrusjava.data.hdf5;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -206,7 +207,7 @@ public final class Hdf5Writer implements AutoCloseable {
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = arena.allocate(JAVA_FLOAT, values.remaining());
-                data.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(values.duplicate());
+                data.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values.duplicate());
                 long memorySpace = dataspace(arena, count);
                 long fileSpace = lib.id("H5Dget_space", dataset);
                 try {
