@@ -21,10 +21,6 @@ public final class Fft {
         this.bluestein = pow2 ? null : new Bluestein(n);
     }
 
-    public int length() {
-        return n;
-    }
-
     /** Transforms re/im in place (forward). */
     public void forward(double[] re, double[] im) {
         if (re.length != n || im.length != n) {

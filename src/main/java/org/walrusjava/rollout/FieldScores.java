@@ -1,7 +1,5 @@
 package org.walrusjava.rollout;
 
-import java.util.Arrays;
-
 /** Every {@link Metric} of one field of one sample at one step. */
 public final class FieldScores {
     private final double[] byMetric;
@@ -20,9 +18,5 @@ public final class FieldScores {
         StringBuilder s = new StringBuilder("{");
         for (Metric m : Metric.values()) s.append(m.ordinal() == 0 ? "" : ", ").append(m.key()).append('=').append(get(m));
         return s.append('}').toString();
-    }
-
-    double[] values() {
-        return Arrays.copyOf(byMetric, byMetric.length);
     }
 }

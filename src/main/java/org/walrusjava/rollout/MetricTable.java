@@ -48,9 +48,14 @@ public final class MetricTable {
 
     /** Mean over fields at each step. */
     public double[] full(Metric metric) {
-        double[] out = new double[steps];
-        for (double[] c : curves[metric.ordinal()]) for (int t = 0; t < steps; t++) out[t] += c[t];
-        for (int t = 0; t < steps; t++) out[t] /= fields.size();
+        return meanOverFields(curves[metric.ordinal()]);
+    }
+
+    /** The "full" curve: at each step the mean of curves[field][step] over fields. */
+    static double[] meanOverFields(double[][] curves) {
+        double[] out = new double[curves[0].length];
+        for (double[] c : curves) for (int t = 0; t < out.length; t++) out[t] += c[t];
+        for (int t = 0; t < out.length; t++) out[t] /= curves.length;
         return out;
     }
 

@@ -65,7 +65,10 @@ public final class RolloutReport {
         pictures.add(step, realFields(truth), realFields(ensemble.mean()), realFields(ensemble.spread()));
     }
 
-    /** Adds a link in the report to another file the caller writes into the folder (e.g. prediction.hdf5). */
+    /**
+     * Adds a link in the report to another file in the folder (e.g. prediction.hdf5); the file must exist when
+     * {@link #write} runs, since the report never links to a missing file.
+     */
     public void linkFile(String relativePath, String description) {
         extraLinks.add(new String[] {relativePath, description});
     }
@@ -83,8 +86,8 @@ public final class RolloutReport {
         page.table(results.persistence().isPresent() ? "model / persistence baseline (last input frame copied)"
                 : "model", header("steps", results.model().columns()), vrmseRows(results));
         page.heading("Every metric, averaged over fields");
-        page.table("model, \"full\" column", header("steps", Arrays.stream(Metric.values()).map(Metric::key).toList()),
-                fullRows(results.model()));
+        page.table("model, \"full\" column, by window of steps",
+                header("metric", List.copyOf(results.model().windows().keySet())), fullRows(results.model()));
         results.ensemble().ifPresent(e -> {
             page.heading("Ensemble of " + e.members());
             page.table("spread = sqrt(mean member variance); correlation with the ensemble mean's RMSE over steps",
@@ -150,13 +153,15 @@ public final class RolloutReport {
         return rows;
     }
 
+    /** One row per metric, one column per window: narrow enough to read without scrolling. */
     private static List<List<String>> fullRows(MetricTable table) {
+        Map<String, Map<String, Map<String, Double>>> windows = table.windows();
         List<List<String>> rows = new ArrayList<>();
-        table.windows().forEach((window, byMetric) -> {
-            List<String> row = new ArrayList<>(List.of(window));
-            for (Metric m : Metric.values()) row.add(Format.number(byMetric.get(m.key()).get(FieldLayout.FULL)));
+        for (Metric m : Metric.values()) {
+            List<String> row = new ArrayList<>(List.of(m.key()));
+            windows.values().forEach(byMetric -> row.add(Format.number(byMetric.get(m.key()).get(FieldLayout.FULL))));
             rows.add(row);
-        });
+        }
         return rows;
     }
 

@@ -34,15 +34,18 @@ public final class RolloutScorer {
         this.persistence = new Sums(fieldChannels.length, maxSteps);
     }
 
-    public FieldLayout layout() {
-        return layout;
-    }
-
-    /** Scores one sample's predicted frame at a step against the true frame. */
-    public void score(int step, float[][] prediction, float[][] truth) {
+    /**
+     * Scores one sample's predicted frame at a step against the true frame.
+     *
+     * @return this sample's scores per real field (in {@link FieldLayout#fields()} order), so the caller can stop a
+     *     rollout whose VRMSE explodes or turns NaN
+     */
+    public FieldScores[] score(int step, float[][] prediction, float[][] truth) {
         if (ensemble != null) throw new IllegalStateException("this rollout is scored as an ensemble");
         deterministic = true;
-        model.add(step, scoreFields(step, prediction, truth, "prediction"));
+        FieldScores[] scores = scoreFields(step, prediction, truth, "prediction");
+        model.add(step, scores);
+        return scores;
     }
 
     /** Scores the persistence baseline: the sample's last input frame against the true frame at this step. */
@@ -215,13 +218,8 @@ public final class RolloutScorer {
 
         private static Map<String, double[]> withFull(List<String> fields, double[][] curves) {
             Map<String, double[]> out = new HashMap<>();
-            int steps = curves[0].length;
-            double[] full = new double[steps];
-            for (int f = 0; f < fields.size(); f++) {
-                out.put(fields.get(f), curves[f]);
-                for (int t = 0; t < steps; t++) full[t] += curves[f][t] / fields.size();
-            }
-            out.put(FieldLayout.FULL, full);
+            for (int f = 0; f < fields.size(); f++) out.put(fields.get(f), curves[f]);
+            out.put(FieldLayout.FULL, MetricTable.meanOverFields(curves));
             return out;
         }
 

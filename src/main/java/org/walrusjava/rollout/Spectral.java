@@ -62,10 +62,6 @@ public final class Spectral {
         return 2 * Math.PI * (j < positive ? j : j - n) / n;
     }
 
-    public double[] edges() {
-        return edges.clone();
-    }
-
     /** The bin of each cell of the transform (row-major), or -1 where |k| is past the last edge. */
     public int[] binOfCell() {
         return binOfCell.clone();

@@ -20,11 +20,9 @@ public final class ColorMap {
     private static final ColorMap VIRIDIS = load("viridis");
     private static final ColorMap COOLWARM = load("coolwarm");
 
-    private final String name;
     private final float[][] points; // [i] = {r, g, b} in [0, 1]
 
-    private ColorMap(String name, float[][] points) {
-        this.name = name;
+    private ColorMap(float[][] points) {
         this.points = points;
     }
 
@@ -36,10 +34,6 @@ public final class ColorMap {
     /** For signed errors: blue (negative), neutral grey (zero), red (positive); Moreland's cool-warm. */
     public static ColorMap coolwarm() {
         return COOLWARM;
-    }
-
-    public String name() {
-        return name;
     }
 
     /** Number of tabulated control points. */
@@ -89,7 +83,7 @@ public final class ColorMap {
                 String[] parts = line.split("\\s+");
                 rows.add(new float[] {Float.parseFloat(parts[0]), Float.parseFloat(parts[1]), Float.parseFloat(parts[2])});
             }
-            return new ColorMap(name, rows.toArray(float[][]::new));
+            return new ColorMap(rows.toArray(float[][]::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.Point;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.List;
 import java.util.Optional;
 
@@ -152,14 +153,18 @@ public final class FieldPanel {
     }
 
     private void paint(BufferedImage image, Slice slice, ColorMap map, ValueRange range, Column column, int top) {
+        int[] cellColour = new int[slice.values().length];
+        for (int c = 0; c < cellColour.length; c++) cellColour[c] = map.rgb(slice.values()[c], range);
+        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int left = columnLeft[column.ordinal()];
         int shownWidth = displayed(slice.width());
         int shownHeight = displayed(slice.height());
-        for (int px = 0; px < shownWidth; px++) {
-            int i = Math.min(slice.width() - 1, (int) (px / scale));
-            for (int py = 0; py < shownHeight; py++) {
-                int j = Math.min(slice.height() - 1, (int) ((shownHeight - 1 - py) / scale));
-                image.setRGB(left + px, top + py, map.rgb(slice.value(i, j), range));
+        for (int py = 0; py < shownHeight; py++) {
+            int j = Math.min(slice.height() - 1, (int) ((shownHeight - 1 - py) / scale));
+            int rowStart = (top + py) * width + left;
+            for (int px = 0; px < shownWidth; px++) {
+                int i = Math.min(slice.width() - 1, (int) (px / scale));
+                pixels[rowStart + px] = cellColour[i * slice.height() + j];
             }
         }
     }

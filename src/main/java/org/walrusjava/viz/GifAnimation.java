@@ -12,11 +12,12 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.walrusjava.AtomicFiles;
 
 /**
  * Writes an animated GIF that loops forever, one frame at a time so a long rollout never holds all its frames.
- * Frames are reduced to GIF's 256 colours by the Java runtime's GIF writer.
+ * Frames are reduced to GIF's 256 colours over a fixed palette made for field panels ({@link GifPalette}).
  */
 public final class GifAnimation {
     private static final String FORMAT = "javax_imageio_gif_image_1.0";
@@ -32,11 +33,11 @@ public final class GifAnimation {
         Headless.ensure();
         AtomicFiles.write(target, out -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-            try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
                 writer.setOutput(stream);
                 writer.prepareWriteSequence(null);
                 for (int i = 0; i < count; i++) {
-                    BufferedImage image = frame.apply(i);
+                    BufferedImage image = GifPalette.indexed(frame.apply(i));
                     ImageWriteParam param = writer.getDefaultWriteParam();
                     IIOMetadata metadata = frameMetadata(writer, image, param, delayMillis, i == 0);
                     writer.writeToSequence(new IIOImage(image, null, metadata), param);

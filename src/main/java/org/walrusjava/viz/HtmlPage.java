@@ -33,7 +33,7 @@ public final class HtmlPage {
 
     /** A table; the first column of each row is shown as a row header. */
     public HtmlPage table(String caption, List<String> header, List<List<String>> rows) {
-        body.append("<table>\n<caption>").append(escape(caption)).append("</caption>\n<tr>");
+        body.append("<div class=\"scroll\"><table>\n<caption>").append(escape(caption)).append("</caption>\n<tr>");
         for (String h : header) body.append("<th>").append(escape(h)).append("</th>");
         body.append("</tr>\n");
         for (List<String> row : rows) {
@@ -44,7 +44,7 @@ public final class HtmlPage {
             }
             body.append("</tr>\n");
         }
-        body.append("</table>\n");
+        body.append("</table></div>\n");
         return this;
     }
 
@@ -115,7 +115,8 @@ public final class HtmlPage {
             h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
             table { border-collapse: collapse; margin: 0.8em 0; font-variant-numeric: tabular-nums; }
             caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; }
-            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+            .scroll { overflow-x: auto; }
+            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; white-space: nowrap; }
             tr:first-child th { background: #f2f2f2; text-align: center; }
             figure { display: inline-block; margin: 0.5em 1em 1em 0; vertical-align: top; }
             figcaption { font-size: 0.9em; color: #555; }

@@ -125,11 +125,6 @@ public final class RolloutPictures {
         return new FieldPanel("step " + (k.step() + 1), rows);
     }
 
-    /** Steps 0-based of the kept frames, in order. */
-    public List<Integer> keptSteps() {
-        return kept.stream().map(Kept::step).toList();
-    }
-
     private List<List<Slice>> slices(List<float[]> perField) {
         List<List<Slice>> out = new ArrayList<>();
         for (float[] values : perField) {

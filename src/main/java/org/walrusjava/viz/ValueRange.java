@@ -28,11 +28,6 @@ public record ValueRange(double min, double max) {
         return new ValueRange(-m, m);
     }
 
-    /** The smallest range covering both. */
-    public ValueRange union(ValueRange other) {
-        return new ValueRange(Math.min(min, other.min), Math.max(max, other.max));
-    }
-
     /** Where value sits in the range, clamped to [0, 1]; the middle for a range of one value. */
     public double fraction(double value) {
         if (max <= min) return 0.5;
