@@ -66,6 +66,8 @@ public final class RolloutScorer {
         if (members.length != ensemble.members) {
             throw new IllegalArgumentException("ensemble had " + ensemble.members + " members, now " + members.length);
         }
+        checkStep(step);
+        layout.check(truth, "truth");
         int channels = layout.channels().size();
         float[][] mean = new float[channels][];
         float[][] spread = new float[channels][];
@@ -101,10 +103,14 @@ public final class RolloutScorer {
         return new MetricsResults(fields, steps, model.table(fields, steps), base, extras);
     }
 
-    private FieldScores[] scoreFields(int step, float[][] prediction, float[][] truth, String what) {
+    private void checkStep(int step) {
         if (step < 0 || step >= maxSteps) {
             throw new IllegalArgumentException("step " + step + " outside the rollout's 0.." + (maxSteps - 1));
         }
+    }
+
+    private FieldScores[] scoreFields(int step, float[][] prediction, float[][] truth, String what) {
+        checkStep(step);
         layout.check(prediction, what);
         layout.check(truth, "truth");
         FieldScores[] out = new FieldScores[fieldChannels.length];
