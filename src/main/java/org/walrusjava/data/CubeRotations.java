@@ -163,7 +163,10 @@ public final class CubeRotations {
                 for (int i = 0, p0 = base + start[0] + start[1] + start[2]; i < outShape[0]; i++, p0 += step[0]) {
                     for (int j = 0, p1 = p0; j < outShape[1]; j++, p1 += step[1]) {
                         for (int l = 0, p2 = p1; l < outShape[2]; l++, p2 += step[2]) {
-                            for (int c = 0; c < channels; c++) out[o++] = channelSign[c] * data[p2 + channelSource[c]];
+                            for (int c = 0; c < channels; c++) {
+                                // + 0f turns the -0.0 of a negated zero (padded components) into +0.0
+                                out[o++] = channelSign[c] * data[p2 + channelSource[c]] + 0f;
+                            }
                         }
                     }
                 }
