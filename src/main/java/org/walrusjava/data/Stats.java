@@ -50,13 +50,18 @@ public final class Stats {
         for (WellFile w : files) {
             for (FieldInfo f : w.constantFields()) {
                 int copies = f.sampleVarying() ? w.nTrajectories() : 1;
-                for (int traj = 0; traj < copies; traj++) values.get(f.name()).add(w.readConstant(f, traj));
+                for (int traj = 0; traj < copies; traj++) {
+                    float[] field = w.readConstant(f, traj);
+                    requireFinite(field, w, f, "trajectory " + traj);
+                    values.get(f.name()).add(field);
+                }
             }
             for (int traj = 0; traj < w.nTrajectories(); traj++) {
                 Map<String, float[]> previous = new LinkedHashMap<>();
                 for (int t = 0; t < w.nSteps(); t++) {
                     for (FieldInfo f : w.variableFields()) {
                         float[] frame = w.readFrames(f, traj, t, 1, 1);
+                        requireFinite(frame, w, f, "trajectory " + traj + ", step " + t);
                         values.get(f.name()).add(frame);
                         float[] before = previous.put(f.name(), frame);
                         if (before != null) deltas.get(f.name()).addDifference(frame, before);
@@ -73,6 +78,16 @@ public final class Stats {
                     d == null ? null : d.mean(), d == null ? null : d.std(), d == null ? null : d.rms()));
         }
         return new FieldStatistics(entries);
+    }
+
+    /** One NaN would turn every statistic of the field into NaN: report where it is instead. */
+    private static void requireFinite(float[] values, WellFile w, FieldInfo f, String where) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new UserError(w.path() + ": field '" + f.name() + "' has " + (Float.isNaN(values[i]) ? "NaN" : "Inf")
+                        + " in channel " + f.channels().get(i % f.nChannels()) + " at " + where);
+            }
+        }
     }
 
     private static void requireSameFields(WellFile first, WellFile other) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,14 +172,12 @@ public final class WellFile implements AutoCloseable {
         return c.clone();
     }
 
-    /** Root attributes named by `simulation_parameters`: Double for numbers, String, Boolean or double[]. */
+    /**
+     * Root attributes named by `simulation_parameters`, in that order: Double for numbers, String, Boolean or
+     * double[].
+     */
     public Map<String, Object> simulationParameters() {
-        return Map.copyOf(simulationParameters);
-    }
-
-    /** Names of the simulation parameters in file order. */
-    public List<String> simulationParameterNames() {
-        return List.copyOf(simulationParameters.keySet());
+        return Collections.unmodifiableMap(simulationParameters);
     }
 
     public List<ScalarInfo> scalars() {
