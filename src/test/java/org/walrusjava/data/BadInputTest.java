@@ -100,6 +100,13 @@ class BadInputTest {
     }
 
     @Test
+    void nanStopsStatisticsWithItsLocation() {
+        Path file = SyntheticWellFile.write(tmp, "n.hdf5", s -> s.nanAt = new int[] {0, 4});
+        String m = oneLine(assertThrows(UserError.class, () -> Stats.compute(java.util.List.of(file), null)), file);
+        assertTrue(m.endsWith("field 'density' has NaN in channel density at trajectory 0, step 4"), m);
+    }
+
+    @Test
     void infFromATransformIsNamedWithTheTransform() {
         Path file = SyntheticWellFile.write(tmp, "i.hdf5", s -> { });
         try (WellDataset d = WellDataset.builder(file).windows(WindowSpec.evaluation(1, 1, 1)).extendVocabulary(true)
