@@ -2,6 +2,7 @@ package org.walrusjava.sim;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Acoustic scattering in a heterogeneous medium on [-1, 1]^2, after The Well's acoustic_scattering sets: bulk
@@ -62,7 +63,7 @@ public final class Acoustics2d implements SimulatedSystem {
     }
 
     @Override
-    public Trajectory simulate(long seed, int resolution, int frames) {
+    public Trajectory simulate(long seed, int resolution, int frames, IntConsumer framesDone) {
         int n = resolution;
         double[] axis = TrajectoryRecorder.cellCentres(n, -1, 1);
         TrajectoryRecorder recorder = new TrajectoryRecorder(this, n, frames, List.of(axis, axis));
@@ -88,6 +89,7 @@ public final class Acoustics2d implements SimulatedSystem {
             recorder.record(step, t, "pressure", solver.pressure());
             recorder.record(step, t, "velocity_x", u);
             recorder.record(step, t, "velocity_y", v);
+            framesDone.accept(step + 1);
         }
         return recorder.build();
     }

@@ -2,6 +2,7 @@ package org.walrusjava.sim;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * A density stirred by a steady ABC (Arnold-Beltrami-Childress) flow in the periodic unit box, diffusing as it
@@ -51,7 +52,7 @@ public final class AdvectionDiffusion3d implements SimulatedSystem {
     }
 
     @Override
-    public Trajectory simulate(long seed, int resolution, int frames) {
+    public Trajectory simulate(long seed, int resolution, int frames, IntConsumer framesDone) {
         int n = resolution;
         double[] axis = TrajectoryRecorder.cellCentres(n, 0, 1);
         TrajectoryRecorder recorder = new TrajectoryRecorder(this, n, frames, List.of(axis, axis, axis));
@@ -98,6 +99,7 @@ public final class AdvectionDiffusion3d implements SimulatedSystem {
         for (int step = 0; step < frames; step++) {
             if (step > 0) solver.advance(FRAME_INTERVAL);
             recorder.record(step, step * FRAME_INTERVAL, "density", solver.density());
+            framesDone.accept(step + 1);
         }
         return recorder.build();
     }

@@ -2,6 +2,7 @@ package org.walrusjava.sim;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Gray-Scott pattern formation after The Well's gray_scott_reaction_diffusion: D_A = 2e-5, D_B = 1e-5, one of four
@@ -52,7 +53,7 @@ public final class GrayScott2d implements SimulatedSystem {
     }
 
     @Override
-    public Trajectory simulate(long seed, int resolution, int frames) {
+    public Trajectory simulate(long seed, int resolution, int frames, IntConsumer framesDone) {
         int n = resolution;
         double half = n * SPACING / 2;
         double[] axis = TrajectoryRecorder.cellCentres(n, -half, half);
@@ -70,6 +71,7 @@ public final class GrayScott2d implements SimulatedSystem {
             double t = step * frameInterval();
             recorder.record(step, t, "A", solver.speciesA());
             recorder.record(step, t, "B", solver.speciesB());
+            framesDone.accept(step + 1);
         }
         return recorder.build();
     }

@@ -3,6 +3,7 @@ package org.walrusjava.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Decaying two-dimensional turbulence stirring a passive tracer in a periodic box [0, 2 pi)^2
@@ -45,7 +46,7 @@ public final class NavierStokes2d implements SimulatedSystem {
     }
 
     @Override
-    public Trajectory simulate(long seed, int resolution, int frames) {
+    public Trajectory simulate(long seed, int resolution, int frames, IntConsumer framesDone) {
         double[] axis = new double[resolution];
         for (int i = 0; i < resolution; i++) axis[i] = SpectralGrid2d.coordinate(i, resolution);
         TrajectoryRecorder recorder = new TrajectoryRecorder(this, resolution, frames, List.of(axis, axis));
@@ -61,10 +62,14 @@ public final class NavierStokes2d implements SimulatedSystem {
         double[] tracer = RandomFields.fourierModes(rng, new int[] {resolution, resolution}, 4, 12);
         for (int p = 0; p < tracer.length; p++) tracer[p] = Math.tanh(2 * tracer[p]);
         solver.setState(initialVorticity(rng, resolution, peak), tracer);
-        normaliseVelocity(solver, resolution, tracer);
 
         int points = resolution * resolution;
         double[] u = new double[points], v = new double[points], p = new double[points], w = new double[points];
+        // unit RMS velocity for every draw keeps the frame interval equally meaningful
+        solver.velocity(u, v);
+        double sumSq = 0;
+        for (int q = 0; q < points; q++) sumSq += u[q] * u[q] + v[q] * v[q];
+        solver.scaleVorticity(1 / Math.sqrt(sumSq / points));
         for (int step = 0; step < frames; step++) {
             if (step > 0) solver.advance(FRAME_INTERVAL);
             double t = step * FRAME_INTERVAL;
@@ -75,13 +80,15 @@ public final class NavierStokes2d implements SimulatedSystem {
             recorder.record(step, t, "tracer", tracer);
             recorder.record(step, t, "velocity_x", u);
             recorder.record(step, t, "velocity_y", v);
+            framesDone.accept(step + 1);
         }
         return recorder.build();
     }
 
     /**
-     * Random phases with an energy spectrum ~ k^4 exp(-2 (k / peak)^2), i.e. vorticity amplitudes
-     * ~ k^2 exp(-(k / peak)^2) per mode up to a 1/sqrt(k) shell-density factor that we fold into the randomness.
+     * Gaussian random Fourier coefficients of size k^2 exp(-(k / peak)^2): an energy spectrum
+     * ~ k^3 exp(-2 (k / peak)^2) that peaks near the drawn wavenumber. The real part of the inverse transform is the
+     * field of the Hermitian part of that spectrum, so it has the same statistics.
      */
     private static double[] initialVorticity(SplittableRandom rng, int n, double peak) {
         SpectralGrid2d grid = new SpectralGrid2d(n, n);
@@ -94,18 +101,5 @@ public final class NavierStokes2d implements SimulatedSystem {
         }
         grid.inverse(re, im);
         return re;
-    }
-
-    /** Rescales the vorticity so the RMS velocity is 1 (keeps the frame interval meaningful for every draw). */
-    private static void normaliseVelocity(NavierStokes2dSolver solver, int n, double[] tracer) {
-        int points = n * n;
-        double[] u = new double[points], v = new double[points], w = new double[points];
-        solver.velocity(u, v);
-        double sumSq = 0;
-        for (int p = 0; p < points; p++) sumSq += u[p] * u[p] + v[p] * v[p];
-        double rms = Math.sqrt(sumSq / points);
-        solver.vorticityAndTracer(w, tracer);
-        for (int p = 0; p < points; p++) w[p] /= rms;
-        solver.setState(w, tracer);
     }
 }

@@ -86,6 +86,14 @@ final class NavierStokes2dSolver {
         time = 0;
     }
 
+    /** Multiplies the flow (vorticity, hence velocity) by {@code factor}; the tracer is unchanged. */
+    void scaleVorticity(double factor) {
+        for (int p = 0; p < size; p++) {
+            state[0][p] *= factor;
+            state[1][p] *= factor;
+        }
+    }
+
     private void truncate(double[] spectrum) {
         for (int p = 0; p < size; p++) if (!resolved[p]) spectrum[p] = 0;
     }

@@ -1,6 +1,7 @@
 package org.walrusjava.sim;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * A physical system that can produce trajectories with initial conditions and physical parameters drawn from a
@@ -35,7 +36,13 @@ public interface SimulatedSystem {
 
     /**
      * Simulates one trajectory on a grid of {@code resolution} points per axis and returns {@code frames} saved
-     * states (the initial state included), {@link #frameInterval()} apart.
+     * states (the initial state included), {@link #frameInterval()} apart. Throws a UserError for a resolution the
+     * stride table rejects or fewer than 2 frames.
      */
-    Trajectory simulate(long seed, int resolution, int frames);
+    default Trajectory simulate(long seed, int resolution, int frames) {
+        return simulate(seed, resolution, frames, done -> {});
+    }
+
+    /** As {@link #simulate(long, int, int)}, calling {@code framesDone} with the number of frames saved so far. */
+    Trajectory simulate(long seed, int resolution, int frames, IntConsumer framesDone);
 }

@@ -95,15 +95,15 @@ class NavierStokes2dSolverTest {
     void integratingFactorRk4IsFourthOrderInTime() {
         int n = 32;
         double duration = 0.4;
-        double[] reference = tracerAfter(n, duration, 128);
+        double[] reference = tracerAfter(n, duration, 256);
         double[] errors = new double[3];
         for (int level = 0; level < 3; level++) {
-            double[] c = tracerAfter(n, duration, 4 << level);
+            double[] c = tracerAfter(n, duration, 8 << level);
             for (int p = 0; p < c.length; p++) errors[level] = Math.max(errors[level], Math.abs(c[p] - reference[p]));
         }
         for (int level = 0; level < 2; level++) {
             double ratio = errors[level] / errors[level + 1];
-            assertTrue(ratio > 13 && ratio < 19, "error ratio " + ratio + " errors " + java.util.Arrays.toString(errors));
+            assertEquals(16, ratio, 2.5, "error ratio " + ratio + " errors " + java.util.Arrays.toString(errors));
         }
     }
 
