@@ -30,8 +30,6 @@ final class AcousticsSolver {
     private double[] p;
     private double[] u, v; // at t - dt/2 (before the first step: at -dt/2)
     private double dt;
-    private double time;
-    private long steps;
 
     AcousticsSolver(int nx, int ny, double lx, double ly, double[] density, double[] bulkModulus,
                     AxisBoundary xBoundary, AxisBoundary yBoundary) {
@@ -84,8 +82,6 @@ final class AcousticsSolver {
         // the half step backwards is minus the half step forwards
         for (int f = 0; f < u.length; f++) u[f] = -forward[f];
         for (int f = 0; f < v.length; f++) v[f] = -forwardV[f];
-        time = 0;
-        steps = 0;
     }
 
     /** Exact state for tests: pressure at t = 0 and face velocities at t = -dt/2. */
@@ -94,12 +90,6 @@ final class AcousticsSolver {
         p = pressure.clone();
         u = xFaceVelocity.clone();
         v = yFaceVelocity.clone();
-        time = 0;
-        steps = 0;
-    }
-
-    double time() {
-        return time;
     }
 
     void step() {
@@ -108,8 +98,6 @@ final class AcousticsSolver {
         pressureUpdate(p, uNext, vNext);
         u = uNext;
         v = vNext;
-        steps++;
-        time = steps * dt;
     }
 
     /** u += dt * (-(1/rho) dp/dx) on every face whose neighbours both exist (periodic wrap included). */

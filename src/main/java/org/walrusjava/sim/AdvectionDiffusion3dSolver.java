@@ -24,7 +24,6 @@ final class AdvectionDiffusion3dSolver {
     private final int[] minus1, plus1, plus2;
     private final double[] rho, rate, stage;
     private final double maxStep;
-    private double time;
 
     AdvectionDiffusion3dSolver(int n, double[][] faceVelocity, double diffusivity) {
         this.n = n;
@@ -55,15 +54,10 @@ final class AdvectionDiffusion3dSolver {
 
     void setDensity(double[] density) {
         System.arraycopy(density, 0, rho, 0, cells);
-        time = 0;
     }
 
     double[] density() {
         return rho.clone();
-    }
-
-    double time() {
-        return time;
     }
 
     double maxStableStep() {
@@ -84,7 +78,6 @@ final class AdvectionDiffusion3dSolver {
         for (int p = 0; p < cells; p++) stage[p] = 0.75 * rho[p] + 0.25 * (stage[p] + dt * rate[p]);
         tendency(stage, rate);
         for (int p = 0; p < cells; p++) rho[p] = rho[p] / 3 + 2.0 / 3 * (stage[p] + dt * rate[p]);
-        time += dt;
     }
 
     /**

@@ -27,10 +27,6 @@ final class Fft {
         }
     }
 
-    int size() {
-        return n;
-    }
-
     private static int[] factor(int n) {
         if (n < 1) throw new IllegalArgumentException("FFT length must be positive: " + n);
         int[] out = new int[32];

@@ -29,9 +29,11 @@ final class NavierStokes2dSolver {
     // spectral state: vorticity and tracer, real and imaginary parts
     private final double[][] state;
     private final double[][] k1, k2, k3, k4, trial;
-    // spectral and physical scratch arrays
-    private final double[] a, b, c, d, e, f, g, h;
-    private final double[] u, v, fx, fy, gx, gy;
+    // scratch: a vector's spectrum (x and y components, real and imaginary), the velocity spectrum, and physical
+    // velocity and two gradients
+    private final double[] vecXRe, vecXIm, vecYRe, vecYIm;
+    private final double[] uHatRe, uHatIm, vHatRe, vHatIm;
+    private final double[] u, v, gradX, gradY, secondGradX, secondGradY;
     private final double[] decayVorticity, decayTracer;
     private double decayStep = Double.NaN;
     private double time;
@@ -53,26 +55,22 @@ final class NavierStokes2dSolver {
         k3 = new double[4][size];
         k4 = new double[4][size];
         trial = new double[4][size];
-        a = new double[size];
-        b = new double[size];
-        c = new double[size];
-        d = new double[size];
-        e = new double[size];
-        f = new double[size];
-        g = new double[size];
-        h = new double[size];
+        vecXRe = new double[size];
+        vecXIm = new double[size];
+        vecYRe = new double[size];
+        vecYIm = new double[size];
+        uHatRe = new double[size];
+        uHatIm = new double[size];
+        vHatRe = new double[size];
+        vHatIm = new double[size];
         u = new double[size];
         v = new double[size];
-        fx = new double[size];
-        fy = new double[size];
-        gx = new double[size];
-        gy = new double[size];
+        gradX = new double[size];
+        gradY = new double[size];
+        secondGradX = new double[size];
+        secondGradY = new double[size];
         decayVorticity = new double[size];
         decayTracer = new double[size];
-    }
-
-    int n() {
-        return grid.nx;
     }
 
     double time() {
@@ -144,17 +142,18 @@ final class NavierStokes2dSolver {
 
     /** Spectra of -(u . grad omega) and -(u . grad c) for the spectral state {@code s}, dealiased. */
     private void advection(double[][] s, double[][] out) {
-        velocitySpectra(s, a, b, c, d);
-        grid.inversePair(a, b, c, d, u, v);
-        gradient(s[0], s[1], a, b, c, d);
-        grid.inversePair(a, b, c, d, fx, fy);
-        gradient(s[2], s[3], a, b, c, d);
-        grid.inversePair(a, b, c, d, gx, gy);
+        velocitySpectra(s, vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, u, v);
+        gradient(s[0], s[1], vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, gradX, gradY);
+        gradient(s[2], s[3], vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, secondGradX, secondGradY);
+        // the advection terms of omega and c overwrite the x parts of their gradients
         for (int p = 0; p < size; p++) {
-            fx[p] = -(u[p] * fx[p] + v[p] * fy[p]);
-            gx[p] = -(u[p] * gx[p] + v[p] * gy[p]);
+            gradX[p] = -(u[p] * gradX[p] + v[p] * gradY[p]);
+            secondGradX[p] = -(u[p] * secondGradX[p] + v[p] * secondGradY[p]);
         }
-        grid.forwardPair(fx, gx, out[0], out[1], out[2], out[3]);
+        grid.forwardPair(gradX, secondGradX, out[0], out[1], out[2], out[3]);
         for (double[] component : out) {
             truncate(component);
             component[0] = 0;
@@ -186,8 +185,8 @@ final class NavierStokes2dSolver {
     }
 
     void velocity(double[] velocityX, double[] velocityY) {
-        velocitySpectra(state, a, b, c, d);
-        grid.inversePair(a, b, c, d, velocityX, velocityY);
+        velocitySpectra(state, vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, velocityX, velocityY);
     }
 
     void vorticityAndTracer(double[] vorticity, double[] tracer) {
@@ -196,21 +195,22 @@ final class NavierStokes2dSolver {
 
     /** Kinematic pressure (unit density) with zero mean, from lap p = 2 (u_x v_y - u_y v_x). */
     void pressure(double[] out) {
-        velocitySpectra(state, e, f, g, h);
-        gradient(e, f, a, b, c, d);
-        grid.inversePair(a, b, c, d, fx, fy);
-        gradient(g, h, a, b, c, d);
-        grid.inversePair(a, b, c, d, gx, gy);
-        for (int p = 0; p < size; p++) fx[p] = 2 * (fx[p] * gy[p] - fy[p] * gx[p]);
-        java.util.Arrays.fill(fy, 0);
-        grid.forwardPair(fx, fy, a, b, c, d);
+        velocitySpectra(state, uHatRe, uHatIm, vHatRe, vHatIm);
+        gradient(uHatRe, uHatIm, vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, gradX, gradY);
+        gradient(vHatRe, vHatIm, vecXRe, vecXIm, vecYRe, vecYIm);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, secondGradX, secondGradY);
+        // (u_x, u_y) in gradX/gradY, (v_x, v_y) in secondGradX/secondGradY; the source overwrites gradX
+        for (int p = 0; p < size; p++) gradX[p] = 2 * (gradX[p] * secondGradY[p] - gradY[p] * secondGradX[p]);
+        java.util.Arrays.fill(gradY, 0);
+        grid.forwardPair(gradX, gradY, vecXRe, vecXIm, vecYRe, vecYIm);
         for (int p = 0; p < size; p++) {
             double factor = kSquared[p] == 0 || !resolved[p] ? 0 : -1 / kSquared[p];
-            a[p] *= factor;
-            b[p] *= factor;
-            c[p] = 0;
-            d[p] = 0;
+            vecXRe[p] *= factor;
+            vecXIm[p] *= factor;
+            vecYRe[p] = 0;
+            vecYIm[p] = 0;
         }
-        grid.inversePair(a, b, c, d, out, fy);
+        grid.inversePair(vecXRe, vecXIm, vecYRe, vecYIm, out, gradY);
     }
 }

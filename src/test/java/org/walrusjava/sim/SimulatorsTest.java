@@ -66,6 +66,20 @@ class SimulatorsTest {
     }
 
     @Test
+    void fieldGroupsByRankAndBoundaryCodesForAWellWriter() {
+        SimulatedSystem acoustics = Simulators.byName("acoustics_2d");
+        assertEquals(List.of("pressure"), acoustics.fieldsOfRank(0, false).stream().map(FieldGroup::name).toList());
+        assertEquals(List.of("velocity_x", "velocity_y"), acoustics.fieldsOfRank(1, false).get(0).components());
+        assertEquals(List.of("density", "speed_of_sound"),
+                acoustics.fieldsOfRank(0, true).stream().map(FieldGroup::name).toList());
+        assertEquals(List.of(AxisBoundary.open(), AxisBoundary.walls()), acoustics.boundaries());
+        assertEquals(List.of(0, 1, 2), Arrays.stream(BoundaryType.values()).map(BoundaryType::wellCode).toList());
+        Trajectory t = Simulators.byName("advection_diffusion_3d").simulate(0, 16, 2);
+        assertEquals(List.of("density"), t.variableGroups().stream().map(FieldGroup::name).toList());
+        assertEquals(List.of("velocity_x", "velocity_y", "velocity_z"), t.constantGroups().get(0).components());
+    }
+
+    @Test
     void interleavedPutsComponentsFastest() {
         Trajectory t = new NavierStokes2d().simulate(2, 32, 2);
         FieldGroup velocity = t.fields().stream().filter(g -> g.name().equals("velocity")).findFirst().orElseThrow();
