@@ -12,7 +12,8 @@ public final class Main implements Runnable {
 
     /** Every subcommand, in the order `walrus --help` lists them. */
     static List<Object> subcommands() {
-        return List.of();
+        return List.of(new InspectCommand(), new ExportCommand(), new StatsCommand(), new ConvertCommand(),
+                new BenchCommand());
     }
 
     @Override

@@ -56,6 +56,11 @@ public final class WalrusModel extends Module {
         return encoderDummy.get().dtype();
     }
 
+    /** Where the weights live (inputs are moved there). */
+    public org.walrusjava.tensor.Device deviceOfWeights() {
+        return encoderDummy.get().device();
+    }
+
     /** Training mode enables drop-path; jitter is independent of it (the released model jitters at inference). */
     public void train(boolean on) {
         training = on;

@@ -17,8 +17,8 @@ import org.walrusjava.tensor.Tensor;
  * loading can swap in tensors that view a memory-mapped checkpoint instead of copying them.
  */
 public abstract class Module {
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    /** Slots and children in registration order, which is the state-dict order PyTorch produces. */
+    private final Map<String, Object> entries = new LinkedHashMap<>();
 
     /** A named tensor of a module: trainable parameter or persistent buffer. */
     public static final class Slot {
@@ -50,18 +50,18 @@ public abstract class Module {
 
     protected final Slot parameter(String name, long... shape) {
         Slot s = new Slot(shape, true);
-        slots.put(name, s);
+        entries.put(name, s);
         return s;
     }
 
     protected final Slot buffer(String name, long... shape) {
         Slot s = new Slot(shape, false);
-        slots.put(name, s);
+        entries.put(name, s);
         return s;
     }
 
     protected final <M extends Module> M child(String name, M module) {
-        children.put(name, module);
+        entries.put(name, module);
         return module;
     }
 
@@ -78,8 +78,10 @@ public abstract class Module {
     }
 
     private void collect(String prefix, Map<String, Slot> out) {
-        slots.forEach((k, v) -> out.put(prefix + k, v));
-        children.forEach((k, m) -> m.collect(prefix + k + ".", out));
+        entries.forEach((k, v) -> {
+            if (v instanceof Slot s) out.put(prefix + k, s);
+            else ((Module) v).collect(prefix + k + ".", out);
+        });
     }
 
     /** Key to expected shape, without touching any weight (used by `walrus summary`). */

@@ -30,7 +30,9 @@ public enum DType {
     }
 
     static DType of(ScalarType st) {
-        for (DType d : values()) if (d.scalarType.value == st.value) return d;
+        // JavaCPP hands back enum copies from native code; intern() maps them to the canonical constants.
+        ScalarType canonical = st.intern();
+        for (DType d : values()) if (d.scalarType == canonical) return d;
         throw new IllegalArgumentException("unsupported libtorch scalar type " + st);
     }
 

@@ -2,13 +2,16 @@ package org.walrusjava.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
@@ -83,6 +86,18 @@ public final class Tensor implements AutoCloseable {
         p.position(0);
         org.bytedeco.pytorch.Tensor nt = torch.from_blob(p, shape, new TensorOptions(dtype.scalarType));
         return new Tensor(nt, new Object[] {buffer, p});
+    }
+
+    /**
+     * The first {@code size} bytes of a file as a 1-D UINT8 CPU tensor, memory-mapped by libtorch copy-on-write:
+     * pages are read only when used, in-place writes stay private to this process (the file never changes, and
+     * a read-only file is fine), and the mapping lives as long as any tensor derived from it, independent of
+     * the Java garbage collector. Carve typed tensors out of it with {@link #narrow}, {@link #viewAs} and
+     * {@link #asStrided}.
+     */
+    public static Tensor mapFile(Path file, long size) {
+        return new Tensor(torch.from_file(file.toString(), new BoolOptional(false), new LongOptional(size),
+                new TensorOptions(DType.UINT8.scalarType)));
     }
 
     /** Copies little-endian bytes (heap or direct) into a new CPU tensor. */
@@ -352,6 +367,22 @@ public final class Tensor implements AutoCloseable {
             Tensor idx = ofLongs(indices, indices.length).to(device());
             return s.keep(new Tensor(t.index_select(dim, idx.t)));
         }
+    }
+
+    /**
+     * Reinterprets the bytes of this tensor as another dtype (torch's view(dtype)): the last dim must be
+     * contiguous, and its size and the storage offset in bytes divisible by the new element width.
+     */
+    public Tensor viewAs(DType dtype) {
+        return new Tensor(t.view(dtype.scalarType), backing);
+    }
+
+    /**
+     * A view of this tensor's storage with the given shape and element strides, starting {@code offset} elements
+     * after this tensor's first element (torch.as_strided, with the offset relative to this tensor).
+     */
+    public Tensor asStrided(long[] shape, long[] strides, long offset) {
+        return new Tensor(t.as_strided(shape, strides, new LongOptional(t.storage_offset() + offset)), backing);
     }
 
     public Tensor expand(long... shape) {

@@ -1,0 +1,122 @@
+package org.walrusjava.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.walrusjava.UserError;
+import org.walrusjava.io.Checkpoints;
+import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.model.ForwardTrace;
+import org.walrusjava.model.Predictor;
+import org.walrusjava.model.Rolls;
+import org.walrusjava.model.StrideTable;
+import org.walrusjava.model.WalrusModel;
+import org.walrusjava.tensor.Autograd;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * The public Java entry point: a Walrus model loaded from a checkpoint and its config, ready to predict.
+ *
+ * <pre>{@code
+ * Walrus walrus = Walrus.load(Path.of("walrus.pt"), Path.of("extended_config.yaml"));
+ * CaseSpec c = CaseSpec.read(Path.of("case.json"));
+ * Tensor next = walrus.predict(window, c, Rolls.seeded(0));   // (1, B, C_var, H, W, D)
+ * }</pre>
+ */
+public final class Walrus {
+    /**
+     * @param dtype fp32 (the released weights) or bf16 (about 4x faster on CPUs with AMX, slightly less exact)
+     * @param extendedStrides also accept grid sizes the released stride table lacks (64 points in 2-D, 32 in 3-D)
+     */
+    public record Options(DType dtype, Device device, boolean extendedStrides) {
+        public static Options defaults() {
+            return new Options(DType.FLOAT32, Device.CPU, false);
+        }
+    }
+
+    private final ExperimentConfig config;
+    private final WalrusModel model;
+    private final Predictor predictor;
+
+    private Walrus(ExperimentConfig config, WalrusModel model) {
+        this.config = config;
+        this.model = model;
+        this.predictor = new Predictor(model);
+    }
+
+    public static Walrus load(Path checkpoint, Path config) {
+        return load(checkpoint, config, Options.defaults());
+    }
+
+    public static Walrus load(Path checkpoint, Path configFile, Options options) {
+        ExperimentConfig config = ExperimentConfig.load(configFile);
+        if (!Files.isRegularFile(checkpoint)) throw new UserError(checkpoint + ": checkpoint file not found");
+        WalrusModel model = new WalrusModel(config.model(),
+                options.extendedStrides() ? StrideTable.extended() : StrideTable.released());
+        model.load(Checkpoints.load(checkpoint), options.dtype(), options.device(), checkpoint.toString());
+        return new Walrus(config, model);
+    }
+
+    /** Wraps a model built elsewhere (a training run, a test). */
+    public static Walrus of(ExperimentConfig config, WalrusModel model) {
+        return new Walrus(config, model);
+    }
+
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    public WalrusModel model() {
+        return model;
+    }
+
+    public Predictor predictor() {
+        return predictor;
+    }
+
+    /** The next frame (1, B, C_var, H, W, D) in physical units, padded components zero. */
+    public Tensor predict(Tensor raw, CaseSpec c, Rolls rolls) {
+        return step(raw, c, rolls, null).nextFrame();
+    }
+
+    /**
+     * One forward pass with its intermediates, under the names the reference fixtures use: sample_rms, delta_rms,
+     * normalized_input, encoder_input_padded, encoder_output, block0_output, model_output, pred_next_frame.
+     */
+    public Map<String, Tensor> trace(Tensor raw, CaseSpec c, Rolls rolls) {
+        ForwardTrace trace = new ForwardTrace();
+        Predictor.Step s = step(raw, c, rolls, trace);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("sample_rms", s.stats().sampleRms());
+        out.put("delta_rms", s.stats().deltaRms());
+        out.put("normalized_input", s.normalizedInput());
+        out.putAll(trace.tensors());
+        out.put("model_output", s.modelOutput());
+        out.put("pred_next_frame", s.nextFrame());
+        return out;
+    }
+
+    private Predictor.Step step(Tensor raw, CaseSpec c, Rolls rolls, ForwardTrace trace) {
+        validate(raw, c);
+        try (Autograd off = Autograd.off()) {
+            return predictor.step(raw.to(model.deviceOfWeights()), c.fieldIndices(), c.bcs(), c.variableChannels(),
+                    c.paddedFieldMask(), rolls, trace);
+        }
+    }
+
+    private void validate(Tensor raw, CaseSpec c) {
+        long[] want = c.inputShape();
+        if (!Arrays.equals(raw.shape(), want))
+            throw new UserError("input has shape " + Arrays.toString(raw.shape()) + " but the case describes "
+                    + Arrays.toString(want) + " (T, B, C, H, W, D)");
+        int n = config.model().nStates();
+        for (long i : c.fieldIndices())
+            if (i < 0 || i >= n)
+                throw new UserError("field index " + i + " is outside this model's vocabulary of " + n + " fields");
+        if (!raw.allFinite()) throw new UserError("input contains NaN or Inf values");
+    }
+}

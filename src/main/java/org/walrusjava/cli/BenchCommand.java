@@ -1,0 +1,81 @@
+package org.walrusjava.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.walrusjava.bench.CheckpointBenchmark;
+import org.walrusjava.bench.ForwardBenchmark;
+import org.walrusjava.bench.RolloutBenchmark;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.NativeRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), rollout.")
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), rollout.")
+    String what;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
+            description = "Model sizes for forward timings (tiny, medium, full). Default: ${DEFAULT-VALUE}.")
+    List<String> sizes;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs per figure (median reported).")
+    int runs;
+
+    @Option(names = "--no-load", description = "Skip the 1.3B checkpoint load benchmark (it writes a 5 GB temp file).")
+    boolean noLoad;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
+        switch (what) {
+            case "model" -> model();
+            case "rollout" -> rollout();
+            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, rollout)");
+        }
+        return 0;
+    }
+
+    private void model() throws Exception {
+        if (!noLoad) {
+            Path dir = Files.createTempDirectory("walrus-bench");
+            try {
+                System.out.println("checkpoint load (1.3B, upstream .pt layout, random weights):");
+                Path file = CheckpointBenchmark.generate("full", dir, System.out);
+                CheckpointBenchmark.Result r = CheckpointBenchmark.measure(file, System.out);
+                System.out.printf("  file %.2f GB: page-cache read %.2f s, load %.2f s (%.2fx), peak RSS %.2f GB (%.2fx weights)%n",
+                        r.fileBytes() / 1e9, r.pageCacheReadSeconds(), r.loadSeconds(),
+                        r.loadSeconds() / r.pageCacheReadSeconds(), r.peakRssBytes() / 1e9,
+                        (double) r.peakRssBytes() / r.fileBytes());
+            } finally {
+                try (var s = Files.walk(dir)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        System.out.println("forward, 2-D 128x128, T=6, B=1, rolls 0 (median of " + runs + " after a warm-up):");
+        StringBuilder table = new StringBuilder("  size     fp32 s    bf16 s\n");
+        for (String size : sizes) {
+            double[] s = new double[2];
+            DType[] types = {DType.FLOAT32, DType.BFLOAT16};
+            for (int i = 0; i < 2; i++)
+                s[i] = ForwardBenchmark.measure(size, types[i], Device.CPU, 1, runs, System.out).medianSeconds();
+            table.append(String.format("  %-7s %8.3f  %8.3f%n", size, s[0], s[1]));
+        }
+        System.out.print(table);
+    }
+
+    private void rollout() {
+        for (String size : sizes) {
+            if (size.equals("full")) continue;
+            double sps = RolloutBenchmark.stepsPerSecond(size, DType.FLOAT32, 5, System.out);
+            System.out.printf("rollout %s fp32, 2-D 128x128: %.3f steps/s%n", size, sps);
+        }
+    }
+}
