@@ -1,25 +1,21 @@
 package org.walrusjava.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.walrusjava.data.FieldVocabulary;
+import org.walrusjava.io.Checkpoints;
 import org.walrusjava.model.WalrusConfig;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.Tensor;
 
-/** Fixture access for training tests (temporary float32 safetensors reader until io.SafeTensors is merged). */
+/** Fixture access for training tests. */
 final class TestTensors {
     static final Path FIXTURES = Path.of(System.getProperty("walrus.fixtures"), "walrus-tiny");
-    static final Path TINY_WEIGHTS = Path.of("/work/tiny.safetensors");
+    static final Path TINY_WEIGHTS = FIXTURES.resolve("walrus.pt");
 
     private TestTensors() {}
 
@@ -40,29 +36,13 @@ final class TestTensors {
         return read(FIXTURES.resolve(name));
     }
 
-    static Map<String, Tensor> read(Path p) throws IOException {
-        byte[] all = Files.readAllBytes(p);
-        long n = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-        JsonNode header = new ObjectMapper().readTree(new String(all, 8, (int) n));
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (var e : header.properties()) {
-            if (e.getKey().equals("__metadata__")) continue;
-            JsonNode v = e.getValue();
-            long[] shape = new long[v.get("shape").size()];
-            for (int i = 0; i < shape.length; i++) shape[i] = v.get("shape").get(i).asLong();
-            long a = v.get("data_offsets").get(0).asLong(), b = v.get("data_offsets").get(1).asLong();
-            ByteBuffer slice = ByteBuffer.wrap(all, (int) (8 + n + a), (int) (b - a)).order(ByteOrder.LITTLE_ENDIAN);
-            out.put(e.getKey(), Tensor.copyOf(slice, DType.fromSafetensors(v.get("dtype").asText()), shape));
-        }
-        return out;
+    static Map<String, Tensor> read(Path p) {
+        return Checkpoints.load(p);
     }
 
-    /** The released 67-entry field vocabulary, index -> name (cases.json). */
-    static List<String> vocabulary() throws IOException {
-        JsonNode v = new ObjectMapper().readTree(FIXTURES.resolve("cases.json").toFile()).get("vocabulary");
-        List<String> names = new java.util.ArrayList<>();
-        v.forEach(n -> names.add(n.asText()));
-        return names;
+    /** The released 67-entry field vocabulary, index -> name. */
+    static List<String> vocabulary() {
+        return FieldVocabulary.released().names();
     }
 
     /** max |a - b| over all elements. */
