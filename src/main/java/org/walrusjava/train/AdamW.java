@@ -7,6 +7,7 @@ import java.util.Map;
 import org.walrusjava.UserError;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -33,9 +34,14 @@ public final class AdamW {
         final Tensor expAvgSq;
         long steps;
 
-        Moments(Tensor like) {
-            expAvg = Tensor.zeros(like.dtype(), like.device(), like.shape());
-            expAvgSq = Tensor.zeros(like.dtype(), like.device(), like.shape());
+        /** The moments outlive the step's scope of temporaries: they are kept out of it. */
+        Moments(Tensor like, NativeScope scope) {
+            expAvg = outside(scope, Tensor.zeros(like.dtype(), like.device(), like.shape()));
+            expAvgSq = outside(scope, Tensor.zeros(like.dtype(), like.device(), like.shape()));
+        }
+
+        private static Tensor outside(NativeScope scope, Tensor t) {
+            return scope == null ? t : scope.keep(t);
         }
     }
 
@@ -58,11 +64,11 @@ public final class AdamW {
 
     /** One update with the scheduled learning rate {@code lr} (each part scales it by its multiplier). */
     public void step(double lr) {
-        try (Autograd off = Autograd.off()) {
+        try (Autograd off = Autograd.off(); NativeScope scope = NativeScope.open()) {
             for (TrainableParameter p : parameters) {
                 Tensor grad = p.value().grad();
                 if (grad == null) continue;
-                Moments m = moments.computeIfAbsent(p.name(), k -> new Moments(p.value()));
+                Moments m = moments.computeIfAbsent(p.name(), k -> new Moments(p.value(), scope));
                 update(p.value(), grad, m, lr * p.lrMultiplier());
             }
         }
@@ -77,7 +83,6 @@ public final class AdamW {
         double correction2Sqrt = Math.sqrt(1 - Math.pow(settings.beta2(), m.steps));
         Tensor denominator = m.expAvgSq.sqrt().div(correction2Sqrt).add(settings.eps());
         param.addcdiv_(m.expAvg, denominator, -lr / correction1);
-        denominator.close();
     }
 
     /** Clears every gradient (to "none"), ready for the next accumulation. */
@@ -107,7 +112,7 @@ public final class AdamW {
             Tensor avg = state.get(p.name() + ".exp_avg"), avgSq = state.get(p.name() + ".exp_avg_sq");
             if (avg == null || avgSq == null || !java.util.Arrays.equals(avg.shape(), p.value().shape()))
                 throw new UserError(source + ": optimizer state for " + p.name() + " is missing or mis-shaped");
-            Moments m = new Moments(p.value());
+            Moments m = new Moments(p.value(), null);
             m.expAvg.copy_(avg);
             m.expAvgSq.copy_(avgSq);
             m.steps = steps.to(DType.INT64).toLongArray()[0];

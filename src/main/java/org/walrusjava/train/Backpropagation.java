@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
+import org.walrusjava.tensor.Autocast;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
@@ -23,32 +24,38 @@ public final class Backpropagation {
     /**
      * @param gradScale the loss is multiplied by this before backward (1 / accumulation steps)
      * @param checkpointEvery blocks per recomputed segment; 0 keeps every activation (plain backward)
+     * @param autocast lower precision for the forward computations (autocast), or null for none; backward
+     *     passes run outside autocast, as PyTorch recommends
      * @return the loss of this micro-batch, unscaled
      */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
-            int checkpointEvery) {
+            int checkpointEvery, DType autocast) {
         Loss.Prepared p = Loss.prepare(batch, model.dtype());
+        Device device = p.input().device();
         if (checkpointEvery <= 0) {
-            Tensor out = model.forward(p.input(), batch.labels(), batch.bcs(), rolls).to(DType.FLOAT32);
-            Loss.Result r = Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
+            Loss.Result r = forward(device, autocast, () -> {
+                Tensor out = model.forward(p.input(), batch.labels(), batch.bcs(), rolls).to(DType.FLOAT32);
+                return Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
+            });
             r.lossX100().mul(gradScale).sum().backward();
             return r;
         }
-        WalrusModel.Pass pass = model.encode(p.input(), batch.labels(), batch.bcs(), rolls, null);
-        Device device = p.input().device();
+        WalrusModel.Pass pass = forward(device, autocast, () -> model.encode(p.input(), batch.labels(), batch.bcs(), rolls, null));
         List<Segment> segments = new ArrayList<>();
         Tensor h = pass.tokens();
         try (Autograd off = Autograd.off()) {
             for (int from = 0; from < model.blockCount(); from += checkpointEvery) {
-                int to = Math.min(model.blockCount(), from + checkpointEvery);
-                Tensor input = h.detach();
-                segments.add(new Segment(from, to, input, Tensor.generatorState(device).copy()));
-                h = model.runBlocks(pass, from, to, input);
+                Segment seg = new Segment(from, Math.min(model.blockCount(), from + checkpointEvery), h.detach(),
+                        Tensor.generatorState(device).copy());
+                segments.add(seg);
+                h = forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, seg.input));
             }
         }
         Tensor blocksOut = h.detach().requiresGrad(true);
-        Tensor out = model.decode(pass, blocksOut).to(DType.FLOAT32);
-        Loss.Result r = Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
+        Loss.Result r = forward(device, autocast, () -> {
+            Tensor out = model.decode(pass, blocksOut).to(DType.FLOAT32);
+            return Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
+        });
         r.lossX100().mul(gradScale).sum().backward();
 
         Tensor grad = blocksOut.grad();
@@ -57,12 +64,19 @@ public final class Backpropagation {
             Segment seg = segments.get(s);
             Tensor input = seg.input.detach().requiresGrad(true);
             Tensor.setGeneratorState(device, seg.generatorState);
-            model.runBlocks(pass, seg.from, seg.to, input).backward(grad);
+            forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, input)).backward(grad);
             grad = input.grad();
         }
         Tensor.setGeneratorState(device, resumeState);
         pass.tokens().backward(grad);
         return r;
+    }
+
+    private static <T> T forward(Device device, DType autocast, java.util.function.Supplier<T> body) {
+        if (autocast == null) return body.get();
+        try (Autocast a = Autocast.on(device, autocast)) {
+            return body.get();
+        }
     }
 
     private record Segment(int from, int to, Tensor input, Tensor generatorState) {}

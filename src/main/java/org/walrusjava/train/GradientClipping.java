@@ -16,7 +16,7 @@ public final class GradientClipping {
         // Same guard as PyTorch: the small constant keeps the factor finite for an all-zero gradient.
         double factor = maxNorm / (total + 1e-6);
         if (maxNorm > 0 && factor < 1 && Double.isFinite(total)) {
-            try (Autograd off = Autograd.off()) {
+            try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
                 for (TrainableParameter p : parameters) {
                     Tensor g = p.value().grad();
                     if (g != null) g.mul_(factor);

@@ -37,7 +37,7 @@ class BackpropagationTest {
         Batch batch = new Batch(data.get("raw_input"), data.get("target_next_frame"), LossTest.LABELS,
                 LossTest.PERIODIC, LossTest.REAL, "case_d");
         Tensor.manualSeed(11);
-        Backpropagation.run(model, batch, Rolls.seeded(5), 1, gradScale, checkpointEvery);
+        Backpropagation.run(model, batch, Rolls.seeded(5), 1, gradScale, checkpointEvery, null);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (TrainableParameter p : ps) if (p.value().grad() != null) out.put(p.name(), p.value().grad());
         return out;
