@@ -43,7 +43,7 @@ public final class Predictor {
     }
 
     /** (1, 1, C, 1, 1, 1) of 1 for real channels and 0 for padded ones. */
-    static Tensor channelMask(boolean[] real, Tensor like) {
+    public static Tensor channelMask(boolean[] real, Tensor like) {
         float[] m = new float[real.length];
         for (int i = 0; i < real.length; i++) m[i] = real[i] ? 1f : 0f;
         return Tensor.of(m, 1, 1, real.length, 1, 1, 1).to(like.device());

@@ -71,6 +71,49 @@ public final class WalrusModel extends Module {
     }
 
     public Tensor forward(Tensor x, long[] labels, int[][] bcs, Rolls rolls, ForwardTrace trace) {
+        Pass pass = encode(x, labels, bcs, rolls, trace);
+        return decode(pass, runBlocks(pass, 0, blocks.size(), pass.tokens()));
+    }
+
+    /**
+     * What the encoder stage fixes for the rest of one forward pass: the tokens, the padding plan to undo and the
+     * token rolls of every block (drawn once, so that a block can be run again with the same shifts, as
+     * activation checkpointing does).
+     */
+    public static final class Pass {
+        private final Tensor tokens;
+        private final int[][] strides;
+        private final PatchJitter.Plan plan;
+        private final Decoder decoder;
+        private final long[] labels;
+        private final boolean[] periodic;
+        private final long[][] blockShifts;
+        private final ForwardTrace trace;
+
+        private Pass(Tensor tokens, int[][] strides, PatchJitter.Plan plan, Decoder decoder, long[] labels,
+                boolean[] periodic, long[][] blockShifts, ForwardTrace trace) {
+            this.tokens = tokens;
+            this.strides = strides;
+            this.plan = plan;
+            this.decoder = decoder;
+            this.labels = labels;
+            this.periodic = periodic;
+            this.blockShifts = blockShifts;
+            this.trace = trace;
+        }
+
+        /** Encoder output, channels-last (T, B, h, w, d, hidden): the input of block 0. */
+        public Tensor tokens() {
+            return tokens;
+        }
+    }
+
+    public int blockCount() {
+        return blocks.size();
+    }
+
+    /** §1.2-1.3: scale by the learned scalar, pad, append boundary flags, roll, encode; then draw the block rolls. */
+    public Pass encode(Tensor x, long[] labels, int[][] bcs, Rolls rolls, ForwardTrace trace) {
         long[] grid = Arrays.copyOfRange(x.shape(), 3, 6);
         if (labels.length != x.size(2))
             throw new UserError(labels.length + " field indices for " + x.size(2) + " input channels");
@@ -78,7 +121,6 @@ public final class WalrusModel extends Module {
         Encoder encoder = embed[dimensionKey(grid)];
         Decoder decoder = debed[dimensionKey(grid)];
 
-        // §1.2: scale by the learned scalar, pad, append boundary flags, roll.
         Tensor scaled = x.mul(encoderDummy.get());
         PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config.baseKernel(), rolls);
         if (trace != null) trace.record("encoder_input_padded", jittered.padded());
@@ -90,26 +132,39 @@ public final class WalrusModel extends Module {
 
         // §1.4: blocks work channels-last (T, B, h, w, d, C); periodic token axes are rolled before each block.
         Tensor h = tokens.permute(0, 1, 3, 4, 5, 2);
-        long[] rollTotal = new long[3];
-        for (int i = 0; i < blocks.size(); i++) {
-            long[] shifts = new long[3];
-            for (int a = 0; a < 3; a++) {
-                if (!BoundaryCondition.periodic(bcs, a) || !config.jitterPatches()) continue;
-                shifts[a] = rolls.blockRoll(i, 3 + a, (int) h.size(2 + a));
-                rollTotal[a] += shifts[a];
-            }
-            h = h.roll(shifts, new long[] {2, 3, 4});
-            h = blocks.get(i).forward(h, training);
-            if (trace != null && i == 0) trace.record("block0_output", h.permute(0, 1, 5, 2, 3, 4));
-        }
-        h = h.roll(new long[] {-rollTotal[0], -rollTotal[1], -rollTotal[2]}, new long[] {2, 3, 4});
-        Tensor latent = h.permute(0, 1, 5, 2, 3, 4);
-        if (!config.causalInTime()) latent = latent.narrow(0, latent.size(0) - 1, 1);
-
+        long[][] shifts = new long[blocks.size()][3];
+        for (int i = 0; i < blocks.size(); i++)
+            for (int a = 0; a < 3; a++)
+                if (BoundaryCondition.periodic(bcs, a) && config.jitterPatches())
+                    shifts[i][a] = rolls.blockRoll(i, 3 + a, (int) h.size(2 + a));
         boolean[] periodic = new boolean[3];
         for (int a = 0; a < 3; a++) periodic[a] = BoundaryCondition.periodic(bcs, a);
-        Tensor decoded = decoder.forward(latent, labels, strides, periodic);
-        return PatchJitter.undo(decoded, jittered.plan());
+        return new Pass(h, strides, jittered.plan(), decoder, labels, periodic, shifts, trace);
+    }
+
+    /**
+     * Blocks [from, to) on channels-last tokens h; each first rolls the token grid by its shift. The output stays
+     * in the rolled coordinates of block to - 1 until {@link #decode} undoes all shifts.
+     */
+    public Tensor runBlocks(Pass pass, int from, int to, Tensor h) {
+        for (int i = from; i < to; i++) {
+            h = h.roll(pass.blockShifts[i], new long[] {2, 3, 4});
+            h = blocks.get(i).forward(h, training);
+            if (pass.trace != null && i == 0) pass.trace.record("block0_output", h.permute(0, 1, 5, 2, 3, 4));
+        }
+        return h;
+    }
+
+    /** Undoes the block rolls, decodes (§1.5) and removes the encoder's padding: (T, B, C, H, W, D). */
+    public Tensor decode(Pass pass, Tensor h) {
+        long[] total = new long[3];
+        for (long[] shift : pass.blockShifts)
+            for (int a = 0; a < 3; a++) total[a] -= shift[a];
+        h = h.roll(total, new long[] {2, 3, 4});
+        Tensor latent = h.permute(0, 1, 5, 2, 3, 4);
+        if (!config.causalInTime()) latent = latent.narrow(0, latent.size(0) - 1, 1);
+        Tensor decoded = pass.decoder.forward(latent, pass.labels, pass.strides, pass.periodic);
+        return PatchJitter.undo(decoded, pass.plan);
     }
 
     /** Chooses embed.2 or embed.3 by the number of non-singleton axes (override_dimensionality = 0). */

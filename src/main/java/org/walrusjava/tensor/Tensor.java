@@ -155,6 +155,15 @@ public final class Tensor implements AutoCloseable {
         torch.manual_seed(seed);
     }
 
+    /** The state of libtorch's default random generator on a device, as a byte tensor (for exact resumption). */
+    public static Tensor generatorState(Device device) {
+        return new Tensor(torch.globalContext().defaultGenerator(device.toNative()).get_state());
+    }
+
+    public static void setGeneratorState(Device device, Tensor state) {
+        torch.globalContext().defaultGenerator(device.toNative()).set_state(state.t);
+    }
+
     public static Tensor cat(List<Tensor> parts, int dim) {
         try (TensorVector v = vector(parts)) {
             return new Tensor(torch.cat(v, dim));
@@ -283,6 +292,37 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor fill_(float value) {
         t.fill_(new Scalar(value));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- in-place updates (optimizers, under Autograd.off())
+
+    public Tensor mul_(double v) {
+        t.mul_(new Scalar(v));
+        return this;
+    }
+
+    /** this += alpha * o */
+    public Tensor add_(Tensor o, double alpha) {
+        t.add_(o.t, new Scalar(alpha));
+        return this;
+    }
+
+    /** this += value * a * b */
+    public Tensor addcmul_(Tensor a, Tensor b, double value) {
+        t.addcmul_(a.t, b.t, new Scalar(value));
+        return this;
+    }
+
+    /** this += value * a / b */
+    public Tensor addcdiv_(Tensor a, Tensor b, double value) {
+        t.addcdiv_(a.t, b.t, new Scalar(value));
+        return this;
+    }
+
+    /** this += weight * (end - this) */
+    public Tensor lerp_(Tensor end, double weight) {
+        t.lerp_(end.t, new Scalar(weight));
         return this;
     }
 
@@ -552,10 +592,11 @@ public final class Tensor implements AutoCloseable {
         return t.requires_grad();
     }
 
-    /** The accumulated gradient, or null if none has been computed. */
+    /** The accumulated gradient, or null if none has been computed. It stays valid after this tensor is freed. */
     public Tensor grad() {
         org.bytedeco.pytorch.Tensor g = t.grad();
-        return g.defined() ? new Tensor(g) : null;
+        // grad() is a reference into this tensor's autograd data: take an owning handle of our own.
+        return g.defined() ? new Tensor(new org.bytedeco.pytorch.Tensor(g)) : null;
     }
 
     public void zeroGrad() {
@@ -565,6 +606,17 @@ public final class Tensor implements AutoCloseable {
 
     public void backward() {
         t.backward();
+    }
+
+    /** Back-propagates {@code gradient} (same shape as this) into the graph that produced this tensor. */
+    public void backward(Tensor gradient) {
+        t.backward(gradient.t, new org.bytedeco.pytorch.BoolOptional(), false,
+                new org.bytedeco.pytorch.TensorArrayRefOptional());
+    }
+
+    /** Drops the accumulated gradient (undefined, not zero: the next backward allocates it afresh). */
+    public void clearGrad() {
+        t.mutable_grad().reset();
     }
 
     public Tensor detach() {

@@ -1,0 +1,74 @@
+package org.walrusjava.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.walrusjava.AtomicFiles;
+import org.walrusjava.UserError;
+
+/**
+ * The run's JSONL log: one JSON object per line, per optimizer step ({"step", "loss", "lr", ...}) and per
+ * validation ({"step", "validation": ...}). Each line is flushed as it is written. When a run resumes from a
+ * checkpoint, lines after that checkpoint's step (written before an interruption) are dropped first, so the log
+ * reads like the uninterrupted run's.
+ */
+public final class TrainingLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+    private final BufferedWriter out;
+
+    private TrainingLog(Path file) throws IOException {
+        this.file = file;
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Opens the log for appending, after dropping entries past {@code resumedStep}. */
+    public static TrainingLog open(Path file, long resumedStep) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (Files.exists(file)) {
+                List<String> kept = new ArrayList<>();
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (line.isBlank()) continue;
+                    JsonNode n = JSON.readTree(line);
+                    if (n.path("step").asLong(Long.MAX_VALUE) <= resumedStep) kept.add(line);
+                }
+                AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+            }
+            return new TrainingLog(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot open the training log (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void write(Map<String, Object> entry) {
+        try {
+            out.write(JSON.writeValueAsString(entry));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot write the training log (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot close the training log (" + e.getMessage() + ")", e);
+        }
+    }
+}

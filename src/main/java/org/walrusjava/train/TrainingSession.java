@@ -1,0 +1,184 @@
+package org.walrusjava.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.walrusjava.UserError;
+import org.walrusjava.data.FieldVocabulary;
+import org.walrusjava.data.WellDataset;
+import org.walrusjava.data.WellDatasetOptions;
+import org.walrusjava.data.WellPaths;
+import org.walrusjava.data.WindowSpec;
+import org.walrusjava.io.Checkpoints;
+import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.model.WalrusModel;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * Builds a {@link Trainer} from a {@link RunSpec}: the config, the datasets (a common vocabulary extended by any
+ * field the model has never seen), the model (fresh, from an init checkpoint with the vocabulary carried over, or
+ * from the run's latest checkpoint when resuming) and the validation splits. This is what `walrus train` runs.
+ */
+public final class TrainingSession implements AutoCloseable {
+    private final RunSpec spec;
+    private final Path dir;
+    private final Trainer trainer;
+    private final List<WellDataset> opened = new ArrayList<>();
+
+    private TrainingSession(RunSpec spec, Path dir, PrintStream progress) {
+        this.spec = spec;
+        this.dir = dir;
+        ExperimentConfig config = ExperimentConfig.load(spec.config(), spec.overrides());
+        TrainingOptions o = spec.options();
+        Device device = Device.parse(spec.device());
+
+        List<Path> paths = dataPaths(config);
+        FieldVocabulary base = FieldVocabulary.of(config.vocabulary());
+        FieldVocabulary vocabulary = base.extendedWith(channelNames(paths, config, base, o));
+        List<Trainer.Source> sources = new ArrayList<>();
+        List<WellDataset> validationSets = new ArrayList<>();
+        for (Path p : paths) {
+            WellDataset train = open(p, "train", vocabulary, config, o, false);
+            var options = datasetOptions(config, train);
+            sources.add(new Trainer.Source(train, options.batchSize(o.batchSize())));
+            if (o.validateEvery() > 0 && WellPaths.isDatasetRoot(p) && WellPaths.splits(p).contains("valid"))
+                validationSets.add(open(p, "valid", vocabulary, config, o, true));
+        }
+        Validation validation = validationSets.isEmpty() ? null
+                : new Validation(validationSets, o.validationTrajectories(), o.validationSteps(), device, o.seed());
+
+        Optional<Path> latest = TrainingCheckpoint.resolve(dir.resolve("checkpoints"), TrainingCheckpoint.LATEST);
+        WalrusModel model = new WalrusModel(config.model().withStates(vocabulary.size()));
+        TrainingCheckpoint.Loaded checkpoint = latest.map(TrainingCheckpoint::read).orElse(null);
+        Map<String, Tensor> weights = checkpoint != null ? checkpoint.model()
+                : initialWeights(model, config.vocabulary(), vocabulary.names(), progress);
+        model.load(weights, DType.FLOAT32, device, checkpoint != null ? checkpoint.folder().toString() : describeInit());
+        model.materialize();
+        trainer = new Trainer(model, vocabulary.names(), sources, validation, o, device, dir, progress);
+        if (checkpoint != null) trainer.restore(checkpoint);
+    }
+
+    /** Starts a new run in {@code dir} (which must not hold one already): copies the config, writes run.json. */
+    public static TrainingSession start(RunSpec spec, Path dir, PrintStream progress) {
+        if (Files.exists(dir.resolve(RunSpec.FILE)))
+            throw new UserError(dir + ": already holds a training run; continue it with --resume " + dir
+                    + " or choose another --out");
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("config.yaml");
+            Files.copy(spec.config(), config, StandardCopyOption.REPLACE_EXISTING);
+            RunSpec inside = spec.withConfig(config.toAbsolutePath());
+            TrainingSession session = new TrainingSession(inside, dir, progress);
+            inside.write(dir);
+            return session;
+        } catch (IOException e) {
+            throw new UserError(dir + ": cannot set up the run folder (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Continues the run in {@code dir} from its latest checkpoint. */
+    public static TrainingSession resume(Path dir, PrintStream progress) {
+        RunSpec spec = RunSpec.read(dir);
+        if (TrainingCheckpoint.resolve(dir.resolve("checkpoints"), TrainingCheckpoint.LATEST).isEmpty())
+            throw new UserError(dir + ": no checkpoint to resume from yet (checkpoints/latest is missing)");
+        return new TrainingSession(spec, dir, progress);
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private List<Path> dataPaths(ExperimentConfig config) {
+        if (!spec.data().isEmpty()) return spec.data();
+        if (config.data().datasets().isEmpty())
+            throw new UserError(spec.config() + ": no datasets (data.module_parameters.well_dataset_info is empty); "
+                    + "give --data PATH");
+        List<Path> out = new ArrayList<>();
+        for (var d : config.data().datasets().values()) {
+            String location = d.path().orElseGet(() -> config.data().wellBasePath()
+                    .map(base -> base + "/" + d.name())
+                    .orElseThrow(() -> new UserError(spec.config() + ": dataset " + d.name()
+                            + " has no path and data.well_base_path is not set")));
+            out.add(Path.of(location));
+        }
+        return out;
+    }
+
+    /** Channel names of every dataset, for one vocabulary shared by all of them. */
+    private List<String> channelNames(List<Path> paths, ExperimentConfig config, FieldVocabulary base, TrainingOptions o) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (Path p : paths) {
+            try (WellDataset d = builder(p, "train", base, config, o, false).extendVocabulary(true).build()) {
+                names.addAll(d.info().variableChannels());
+                names.addAll(d.info().constantChannels());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private WellDataset open(Path p, String split, FieldVocabulary vocabulary, ExperimentConfig config,
+            TrainingOptions o, boolean validation) {
+        WellDataset d = builder(p, split, vocabulary, config, o, validation).build();
+        opened.add(d);
+        return d;
+    }
+
+    private WellDataset.Builder builder(Path p, String split, FieldVocabulary vocabulary, ExperimentConfig config,
+            TrainingOptions o, boolean validation) {
+        // The dataset's own options (field transforms, 3-D downsampling) are keyed by its name in the config.
+        String name;
+        try (WellDataset probe = WellDataset.builder(p).split(split).vocabulary(vocabulary).extendVocabulary(true).build()) {
+            name = probe.info().datasetName();
+        }
+        WellDatasetOptions options = WellDatasetOptions.fromConfig(config.raw(), name);
+        int nIn = options.inputSteps(o.nInput());
+        WindowSpec windows = validation ? WindowSpec.fullTrajectory(nIn, o.minStride(), o.validationSteps())
+                : WindowSpec.training(nIn, 1, o.minStride(), o.maxStride());
+        return WellDataset.builder(p).split(split).vocabulary(vocabulary).options(options).windows(windows)
+                .augment(!validation && o.augment());
+    }
+
+    private static WellDatasetOptions datasetOptions(ExperimentConfig config, WellDataset d) {
+        return WellDatasetOptions.fromConfig(config.raw(), d.info().datasetName());
+    }
+
+    /** Fresh weights, or the init checkpoint's with the vocabulary carried over to the run's (spec §3). */
+    private Map<String, Tensor> initialWeights(WalrusModel model, List<String> configVocabulary, List<String> vocabulary,
+            PrintStream progress) {
+        if (spec.init() == null) return Initialization.fresh(model, spec.options().seed());
+        Map<String, Tensor> trained = Checkpoints.load(spec.init());
+        if (vocabulary.size() == configVocabulary.size()) return trained;
+        if (progress != null)
+            progress.printf("vocabulary extended from %d to %d fields: %s (%s alignment)%n", configVocabulary.size(),
+                    vocabulary.size(), vocabulary.subList(configVocabulary.size(), vocabulary.size()),
+                    spec.upstreamFieldAlignment() ? "upstream" : "exact");
+        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, Initialization.fresh(model, spec.options().seed()),
+                spec.upstreamFieldAlignment() ? VocabularyExtension.Alignment.UPSTREAM : VocabularyExtension.Alignment.EXACT);
+    }
+
+    private String describeInit() {
+        return spec.init() == null ? "fresh initialisation" : spec.init().toString();
+    }
+
+    @Override
+    public void close() {
+        opened.forEach(WellDataset::close);
+    }
+}

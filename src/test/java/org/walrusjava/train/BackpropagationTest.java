@@ -1,0 +1,66 @@
+package org.walrusjava.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.walrusjava.model.Rolls;
+import org.walrusjava.model.WalrusConfig;
+import org.walrusjava.model.WalrusModel;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * Activation checkpointing must give the gradients of the plain backward pass, drop-path (rate 0.5, so that a
+ * different mask in the re-run would show) and jitter rolls included.
+ */
+class BackpropagationTest {
+    static Map<String, Tensor> gradients(int checkpointEvery, double gradScale) throws Exception {
+        WalrusConfig c = TestTensors.tinyConfig();
+        WalrusConfig withDropPath = new WalrusConfig(c.hiddenDim(), c.intermediateDim(), 3, c.spaceHeads(),
+                c.timeHeads(), c.nStates(), c.groups(), true, true, true, c.includeD(), c.baseKernel(), 0.5, 0.0, 0);
+        WalrusModel model = new WalrusModel(withDropPath);
+        Map<String, Tensor> weights = TestTensors.read(TestTensors.TINY_WEIGHTS);
+        // a third block (a copy of block 1) so that segments of 2 leave a shorter last segment
+        Map<String, Tensor> extended = new LinkedHashMap<>(weights);
+        weights.forEach((k, v) -> {
+            if (k.startsWith("blocks.1.")) extended.put("blocks.2." + k.substring(9), v);
+        });
+        model.load(extended, DType.FLOAT32, Device.CPU, "tiny");
+        model.materialize();
+        model.train(true);
+        List<TrainableParameter> ps = ModelParts.select(model, "", Map.of());
+        Map<String, Tensor> data = TestTensors.fixture("case_d_train.safetensors");
+        Batch batch = new Batch(data.get("raw_input"), data.get("target_next_frame"), LossTest.LABELS,
+                LossTest.PERIODIC, LossTest.REAL, "case_d");
+        Tensor.manualSeed(11);
+        Backpropagation.run(model, batch, Rolls.seeded(5), 1, gradScale, checkpointEvery, null);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (TrainableParameter p : ps) if (p.value().grad() != null) out.put(p.name(), p.value().grad());
+        return out;
+    }
+
+    @Test
+    void checkpointedGradientsEqualPlainOnes() throws Exception {
+        // plain at scale 1, checkpointed at 1/4: also checks that the scale divides the gradient
+        Map<String, Tensor> plain = new LinkedHashMap<>();
+        gradients(0, 1.0).forEach((k, g) -> plain.put(k, g.mul(0.25)));
+        for (int every : new int[] {1, 2}) {
+            Map<String, Tensor> checkpointed = gradients(every, 0.25);
+            assertEquals(plain.keySet(), checkpointed.keySet());
+            double worst = 0;
+            for (String k : plain.keySet()) {
+                double scale = Math.max(TestTensors.maxAbs(plain.get(k)), 1e-12);
+                double diff = TestTensors.maxAbsDiff(plain.get(k), checkpointed.get(k));
+                // Corrections 7: this gradient is zero up to float noise, so only its absolute size is checked.
+                if (k.endsWith("time_mixing.knorm.bias")) assertTrue(diff < 1e-6, k + " " + diff);
+                else worst = Math.max(worst, diff / scale);
+            }
+            System.out.printf("checkpoint every %d: worst relative gradient difference %.2e%n", every, worst);
+            assertTrue(worst < 1e-5, "every " + every + ": " + worst);
+        }
+    }
+}
