@@ -12,7 +12,7 @@ public final class Main implements Runnable {
 
     /** Every subcommand, in the order `walrus --help` lists them. */
     static List<Object> subcommands() {
-        return List.of(new InspectCommand(), new ExportCommand(), new StatsCommand(), new ConvertCommand(),
+        return List.of(new InspectCommand(), new ExportCommand(), new StatsCommand(), new ConvertCommand(), new SummaryCommand(), new TraceCommand(),
                 new BenchCommand());
     }
 
@@ -27,6 +27,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code; bad input becomes one line on stderr, never a stack trace. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line (subcommands, one-line error handling), for callers that redirect output. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         for (Object sub : subcommands()) cli.addSubcommand(sub);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -35,7 +40,7 @@ public final class Main implements Runnable {
             if (System.getenv("WALRUS_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 2;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     private static String describe(Throwable ex) {

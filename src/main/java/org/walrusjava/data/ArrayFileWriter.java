@@ -1,8 +1,9 @@
 package org.walrusjava.data;
 
+import org.walrusjava.AtomicFiles;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -57,14 +58,10 @@ public final class ArrayFileWriter {
         for (NamedArray a : arrays) {
             if (!names.add(a.name())) throw new UserError(target + ": two arrays named '" + a.name() + "'");
         }
-        try {
-            AtomicFiles.write(target, out -> {
-                if (format == Format.SAFETENSORS) safetensors(out, arrays, metadata);
-                else npz(out, arrays);
-            });
-        } catch (UncheckedIOException e) {
-            throw new UserError(target + ": cannot write (" + e.getCause().getMessage() + ")", e);
-        }
+        AtomicFiles.write(target, out -> {
+            if (format == Format.SAFETENSORS) safetensors(out, arrays, metadata);
+            else npz(out, arrays);
+        });
     }
 
     /**

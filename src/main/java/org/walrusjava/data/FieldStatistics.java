@@ -1,8 +1,9 @@
 package org.walrusjava.data;
 
+import org.walrusjava.AtomicFiles;
+
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,10 +178,6 @@ public record FieldStatistics(Map<String, Entry> fields) {
 
     /** Writes {@link #toYaml()} through a temporary file and an atomic rename. */
     public void writeYaml(Path target) {
-        try {
-            AtomicFiles.write(target, out -> out.write(toYaml().getBytes(StandardCharsets.UTF_8)));
-        } catch (UncheckedIOException e) {
-            throw new UserError(target + ": cannot write (" + e.getCause().getMessage() + ")", e);
-        }
+        AtomicFiles.writeString(target, toYaml());
     }
 }

@@ -1,5 +1,7 @@
 package org.walrusjava.io;
 
+import org.walrusjava.AtomicFiles;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,11 +84,11 @@ public final class SafeTensors {
             offset += length;
         }
         byte[] header = headerBytes(tensors, ranges, metadata);
-        AtomicWrite.write(file, out -> {
+        AtomicFiles.writeChannel(file, out -> {
             ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-            AtomicWrite.writeFully(out, prefix);
-            AtomicWrite.writeFully(out, ByteBuffer.wrap(header));
-            for (String k : dataOrder) AtomicWrite.writeFully(out, tensors.get(k).toBytes());
+            AtomicFiles.writeFully(out, prefix);
+            AtomicFiles.writeFully(out, ByteBuffer.wrap(header));
+            for (String k : dataOrder) AtomicFiles.writeFully(out, tensors.get(k).toBytes());
         });
     }
 

@@ -1,5 +1,7 @@
 package org.walrusjava.io;
 
+import org.walrusjava.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +85,7 @@ public final class TorchCheckpoint {
                 throw new IllegalArgumentException("tensor " + t.key() + " does not fit its storage");
         }
         byte[] pickle = StateDictPickle.encode(nesting, storages, tensors);
-        AtomicWrite.write(file, out -> {
+        AtomicFiles.writeChannel(file, out -> {
             ZipWriter zip = new ZipWriter(out);
             zip.add(ARCHIVE + "data.pkl", ByteBuffer.wrap(pickle));
             zip.add(ARCHIVE + "byteorder", ascii("little"));

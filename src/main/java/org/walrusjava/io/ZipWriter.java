@@ -1,5 +1,7 @@
 package org.walrusjava.io;
 
+import org.walrusjava.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,8 +48,8 @@ final class ZipWriter {
                 .putShort((short) nameBytes.length).putShort((short) (4 + padding)).put(nameBytes)
                 .put((byte) 'F').put((byte) 'B').putShort((short) padding);
         for (int i = 0; i < padding; i++) h.put((byte) 'Z');
-        AtomicWrite.writeFully(out, h.flip());
-        AtomicWrite.writeFully(out, data.duplicate());
+        AtomicFiles.writeFully(out, h.flip());
+        AtomicFiles.writeFully(out, data.duplicate());
         written.add(new Written(nameBytes, crc.getValue(), size, offset));
     }
 
@@ -64,7 +66,7 @@ final class ZipWriter {
                     .putShort((short) 0).putShort((short) 0).putInt(0).putInt((int) (far ? U32 : w.offset()))
                     .put(w.name());
             if (far) c.putShort((short) 0x0001).putShort((short) 8).putLong(w.offset());
-            AtomicWrite.writeFully(out, c.flip());
+            AtomicFiles.writeFully(out, c.flip());
         }
         long cdSize = out.position() - cdOffset;
         long zip64Offset = out.position();
@@ -76,7 +78,7 @@ final class ZipWriter {
         end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
                 .putShort((short) Math.min(n, 0xFFFF)).putShort((short) Math.min(n, 0xFFFF))
                 .putInt((int) Math.min(cdSize, U32)).putInt((int) Math.min(cdOffset, U32)).putShort((short) 0);
-        AtomicWrite.writeFully(out, end.flip());
+        AtomicFiles.writeFully(out, end.flip());
     }
 
     private static ByteBuffer buffer(int size) {

@@ -563,8 +563,20 @@ public final class Tensor implements AutoCloseable {
     /**
      * Scaled dot-product attention on (..., L, E) queries and (..., S, E) keys/values with an optional additive
      * float mask broadcastable to (..., L, S).
+     *
+     * <p>On the CPU, half-precision inputs are attended in float32: libtorch 2.10's CPU kernel for bf16 is about
+     * 25x slower than its float32 one (measured here: 12.3 s vs 0.51 s for 6x16 heads of 1056 tokens x 88), while
+     * attention is a small share of the model's FLOPs, so the upcast costs far less than it saves.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor additiveMask, double scale) {
+        DType dtype = q.dtype();
+        if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && !q.device().isCuda()) {
+            try (NativeScope s = NativeScope.open()) {
+                Tensor mask = additiveMask == null ? null : additiveMask.to(DType.FLOAT32);
+                Tensor out = attention(q.to(DType.FLOAT32), k.to(DType.FLOAT32), v.to(DType.FLOAT32), mask, scale);
+                return s.keep(out.to(dtype));
+            }
+        }
         return new Tensor(torch.scaled_dot_product_attention(q.t, k.t, v.t, optional(additiveMask), 0.0, false,
                 new DoubleOptional(scale), false));
     }

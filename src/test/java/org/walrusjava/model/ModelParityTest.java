@@ -82,6 +82,22 @@ class ModelParityTest {
     }
 
     @Test
+    void bf16WeightsStayCloseToTheReference() {
+        WalrusModel bf16 = new WalrusModel(TinyFixtures.config());
+        bf16.load(model.stateDict(), org.walrusjava.tensor.DType.BFLOAT16, org.walrusjava.tensor.Device.CPU, "walrus.pt");
+        CaseSpec c = TinyFixtures.caseSpec("a");
+        Map<String, Tensor> ref = TinyFixtures.tensors("case_a.safetensors");
+        try (Autograd off = Autograd.off()) {
+            Predictor.Step s = new Predictor(bf16).step(ref.get("raw_input"), c.fieldIndices(), c.bcs(),
+                    c.variableChannels(), c.paddedFieldMask(), Rolls.zero(), null);
+            assertEquals(org.walrusjava.tensor.DType.FLOAT32, s.nextFrame().dtype());
+            // bf16 keeps 8 mantissa bits: a few percent of the output's range is the expected error.
+            assertClose("model_output (bf16)", ref.get("model_output"), s.modelOutput(), 0, 0.05);
+            assertClose("pred_next_frame (bf16)", ref.get("pred_next_frame"), s.nextFrame(), 0, 0.01);
+        }
+    }
+
+    @Test
     void fourStepRolloutMatchesCaseE() {
         CaseSpec c = TinyFixtures.caseSpec("e");
         Map<String, Tensor> ref = TinyFixtures.tensors("case_e_rollout.safetensors");
