@@ -67,21 +67,27 @@ public final class TrainingSession implements AutoCloseable {
         if (checkpoint != null) trainer.restore(checkpoint);
     }
 
-    /** Starts a new run in {@code dir} (which must not hold one already): copies the config, writes run.json. */
+    /**
+     * Starts a new run in {@code dir} (which must not hold one already). Nothing is written until the run is fully
+     * set up; then the config is copied to DIR/config.yaml and the spec, pointing at that copy, to DIR/run.json.
+     */
     public static TrainingSession start(RunSpec spec, Path dir, PrintStream progress) {
         if (Files.exists(dir.resolve(RunSpec.FILE)))
             throw new UserError(dir + ": already holds a training run; continue it with --resume " + dir
                     + " or choose another --out");
+        TrainingSession session = new TrainingSession(spec, dir, progress);
+        boolean ready = false;
         try {
             Files.createDirectories(dir);
             Path config = dir.resolve("config.yaml");
             Files.copy(spec.config(), config, StandardCopyOption.REPLACE_EXISTING);
-            RunSpec inside = spec.withConfig(config.toAbsolutePath());
-            TrainingSession session = new TrainingSession(inside, dir, progress);
-            inside.write(dir);
+            spec.withConfig(config.toAbsolutePath()).write(dir);
+            ready = true;
             return session;
         } catch (IOException e) {
             throw new UserError(dir + ": cannot set up the run folder (" + e.getMessage() + ")", e);
+        } finally {
+            if (!ready) session.close();
         }
     }
 

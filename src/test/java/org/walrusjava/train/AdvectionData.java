@@ -11,13 +11,13 @@ import org.walrusjava.data.WellWriter;
  * fixed velocity (1 cell per step in x, 0.5 in y), so that the next frame is a shift of the last one and a model
  * can beat the persistence baseline. Written as a dataset root with data/train and data/valid.
  */
-final class AdvectionData {
+public final class AdvectionData {
     static final int N = 32;
 
     private AdvectionData() {}
 
     /** @param field the variable field's name ("tracer" is in the released vocabulary) */
-    static Path write(Path root, String field, int trainTrajectories, int validTrajectories, int steps) {
+    public static Path write(Path root, String field, int trainTrajectories, int validTrajectories, int steps) {
         writeFile(root.resolve("data/train/advection_train.hdf5"), field, trainTrajectories, steps, 1);
         writeFile(root.resolve("data/valid/advection_valid.hdf5"), field, validTrajectories, steps, 2);
         return root;
