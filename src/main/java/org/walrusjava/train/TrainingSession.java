@@ -18,6 +18,7 @@ import org.walrusjava.data.WellPaths;
 import org.walrusjava.data.WindowSpec;
 import org.walrusjava.io.Checkpoints;
 import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.model.Initializer;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
@@ -168,15 +169,21 @@ public final class TrainingSession implements AutoCloseable {
     /** Fresh weights, or the init checkpoint's with the vocabulary carried over to the run's (spec §3). */
     private Map<String, Tensor> initialWeights(WalrusModel model, List<String> configVocabulary, List<String> vocabulary,
             PrintStream progress) {
-        if (spec.init() == null) return Initialization.fresh(model, spec.options().seed());
+        if (spec.init() == null) return fresh(model);
         Map<String, Tensor> trained = Checkpoints.load(spec.init());
         if (vocabulary.size() == configVocabulary.size()) return trained;
         if (progress != null)
             progress.printf("vocabulary extended from %d to %d fields: %s (%s alignment)%n", configVocabulary.size(),
                     vocabulary.size(), vocabulary.subList(configVocabulary.size(), vocabulary.size()),
                     spec.upstreamFieldAlignment() ? "upstream" : "exact");
-        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, Initialization.fresh(model, spec.options().seed()),
+        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, fresh(model),
                 spec.upstreamFieldAlignment() ? VocabularyExtension.Alignment.UPSTREAM : VocabularyExtension.Alignment.EXACT);
+    }
+
+    /** The reference's initialisation (model.Initializer), seeded with the run's seed, on the CPU. */
+    private Map<String, Tensor> fresh(WalrusModel model) {
+        Initializer.initialize(model, spec.options().seed(), DType.FLOAT32, Device.CPU);
+        return model.stateDict();
     }
 
     private String describeInit() {

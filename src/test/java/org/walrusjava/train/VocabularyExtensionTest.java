@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.walrusjava.UserError;
+import org.walrusjava.model.Initializer;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.tensor.Autograd;
@@ -46,9 +47,14 @@ class VocabularyExtensionTest {
         }
     }
 
+    static Map<String, Tensor> fresh(WalrusModel model, long seed) {
+        Initializer.initialize(model, seed, DType.FLOAT32, Device.CPU);
+        return model.stateDict();
+    }
+
     static Map<String, Tensor> extended(VocabularyExtension.Alignment alignment) {
         WalrusModel bigger = new WalrusModel(TestTensors.tinyConfig().withStates(newNames.size()));
-        return VocabularyExtension.extend(trained, oldNames, newNames, Initialization.fresh(bigger, 3), alignment);
+        return VocabularyExtension.extend(trained, oldNames, newNames, fresh(bigger, 3), alignment);
     }
 
     @Test
@@ -72,7 +78,7 @@ class VocabularyExtensionTest {
     void newFieldsAreFreshAndUsable() {
         Map<String, Tensor> w = extended(VocabularyExtension.Alignment.EXACT);
         Tensor enc = w.get("embed.2.proj1.weight");
-        Tensor fresh = Initialization.fresh(new WalrusModel(TestTensors.tinyConfig().withStates(70)), 3).get("embed.2.proj1.weight");
+        Tensor fresh = fresh(new WalrusModel(TestTensors.tinyConfig().withStates(70)), 3).get("embed.2.proj1.weight");
         assertEquals(0.0, TestTensors.maxAbsDiff(enc.narrow(1, 67, 3), fresh.narrow(1, 67, 3)));
         assertEquals(0.0, TestTensors.maxAbsDiff(w.get("debed.2.proj2.bias").narrow(0, 0, 67), trained.get("debed.2.proj2.bias")));
         assertEquals(0.0, TestTensors.maxAbsDiff(w.get("blocks.1.space_mixing.ff_out.weight"), trained.get("blocks.1.space_mixing.ff_out.weight")));
@@ -85,7 +91,7 @@ class VocabularyExtensionTest {
     @Test
     void droppingAFieldOrMovingBoundaryTokensIsRefused() {
         WalrusModel same = new WalrusModel(TestTensors.tinyConfig());
-        Map<String, Tensor> fresh = Initialization.fresh(same, 1);
+        Map<String, Tensor> fresh = fresh(same, 1);
         List<String> dropped = new ArrayList<>(oldNames);
         dropped.set(40, "something_else");
         assertThrows(UserError.class, () -> VocabularyExtension.extend(trained, oldNames, dropped, fresh,
