@@ -228,7 +228,7 @@ public final class Trainer {
     private void diverged(String what) {
         optimizer.zeroGrad();
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
-                : "the last good checkpoint is " + lastCheckpoint + " (step " + step + " was not applied)";
+                : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep
                 + "; lower the learning rate or check the data, then resume");
     }
