@@ -10,15 +10,17 @@ import org.walrusjava.bench.RolloutBenchmark;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeRuntime;
+import org.walrusjava.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), rollout.")
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), rollout, train (step time, samples/s, "
+                + "peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), rollout.")
+    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), rollout, train.")
     String what;
 
     @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
@@ -37,7 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
         switch (what) {
             case "model" -> model();
             case "rollout" -> rollout();
-            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, rollout)");
+            case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
+                    new int[] {0, 1}, runs);
+            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, rollout, train)");
         }
         return 0;
     }

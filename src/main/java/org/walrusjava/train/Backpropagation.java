@@ -2,12 +2,14 @@ package org.walrusjava.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.tensor.Autocast;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -17,6 +19,10 @@ import org.walrusjava.tensor.Tensor;
  * saved input and pushes the incoming gradient through it. Memory for activations then grows with k plus the
  * number of segments instead of with the depth, at the price of a second forward pass through the blocks.
  * Drop-path masks are reproduced in the re-run by restoring the random generator's state of the first run.
+ *
+ * <p>Every stage runs in its own native scope that keeps only its output: the graph holds what backward needs,
+ * and every other intermediate is freed as soon as its stage ends (Java handles would otherwise keep all of them
+ * alive until the micro-batch ends, which would undo what checkpointing saves).
  */
 public final class Backpropagation {
     private Backpropagation() {}
@@ -32,47 +38,55 @@ public final class Backpropagation {
             int checkpointEvery, DType autocast) {
         Loss.Prepared p = Loss.prepare(batch, model.dtype());
         Device device = p.input().device();
-        if (checkpointEvery <= 0) {
-            Loss.Result r = forward(device, autocast, () -> {
-                Tensor out = model.forward(p.input(), batch.labels(), batch.bcs(), rolls).to(DType.FLOAT32);
-                return Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
-            });
-            r.lossX100().mul(gradScale).sum().backward();
-            return r;
+        WalrusModel.Pass pass;
+        try (NativeScope scope = NativeScope.open()) {
+            pass = forward(device, autocast, () -> model.encode(p.input(), batch.labels(), batch.bcs(), rolls, null));
+            scope.keep(pass.tokens());
         }
-        WalrusModel.Pass pass = forward(device, autocast, () -> model.encode(p.input(), batch.labels(), batch.bcs(), rolls, null));
+        boolean checkpointing = checkpointEvery > 0;
+        int segment = checkpointing ? checkpointEvery : 1;
         List<Segment> segments = new ArrayList<>();
         Tensor h = pass.tokens();
-        try (Autograd off = Autograd.off()) {
-            for (int from = 0; from < model.blockCount(); from += checkpointEvery) {
-                Segment seg = new Segment(from, Math.min(model.blockCount(), from + checkpointEvery), h.detach(),
-                        Tensor.generatorState(device).copy());
-                segments.add(seg);
-                h = forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, seg.input));
+        for (int from = 0; from < model.blockCount(); from += segment) {
+            Segment seg = new Segment(from, Math.min(model.blockCount(), from + segment), h.detach(),
+                    checkpointing ? Tensor.generatorState(device).copy() : null);
+            Tensor in = checkpointing ? seg.input : h;
+            try (Autograd grad = checkpointing ? Autograd.off() : Autograd.on(); NativeScope scope = NativeScope.open()) {
+                h = scope.keep(forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, in)));
             }
+            if (checkpointing) segments.add(seg);
         }
-        Tensor blocksOut = h.detach().requiresGrad(true);
-        Loss.Result r = forward(device, autocast, () -> {
-            Tensor out = model.decode(pass, blocksOut).to(DType.FLOAT32);
-            return Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
-        });
-        r.lossX100().mul(gradScale).sum().backward();
+        Tensor blocksOut = checkpointing ? h.detach().requiresGrad(true) : h;
+        Loss.Result r;
+        try (NativeScope scope = NativeScope.open()) {
+            r = forward(device, autocast, () -> {
+                Tensor out = model.decode(pass, blocksOut).to(DType.FLOAT32);
+                return Loss.compute(out, p.targets(), batch.realChannel(), minimumContext);
+            });
+            scope.keep(r.lossX100());
+            scope.keep(r.perSampleStepFieldMae());
+            r.lossX100().mul(gradScale).sum().backward();
+        }
+        if (!checkpointing) return r;
 
         Tensor grad = blocksOut.grad();
         Tensor resumeState = Tensor.generatorState(device).copy();
         for (int s = segments.size() - 1; s >= 0; s--) {
             Segment seg = segments.get(s);
-            Tensor input = seg.input.detach().requiresGrad(true);
-            Tensor.setGeneratorState(device, seg.generatorState);
-            forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, input)).backward(grad);
-            grad = input.grad();
+            try (NativeScope scope = NativeScope.open()) {
+                Tensor input = seg.input.detach().requiresGrad(true);
+                Tensor.setGeneratorState(device, seg.generatorState);
+                Tensor incoming = grad;
+                forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, input)).backward(incoming);
+                grad = scope.keep(input.grad());
+            }
         }
         Tensor.setGeneratorState(device, resumeState);
         pass.tokens().backward(grad);
         return r;
     }
 
-    private static <T> T forward(Device device, DType autocast, java.util.function.Supplier<T> body) {
+    private static <T> T forward(Device device, DType autocast, Supplier<T> body) {
         if (autocast == null) return body.get();
         try (Autocast a = Autocast.on(device, autocast)) {
             return body.get();
