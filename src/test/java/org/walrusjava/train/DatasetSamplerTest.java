@@ -1,0 +1,44 @@
+package org.walrusjava.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DatasetSamplerTest {
+    @Test
+    void datasetsAreDrawnUniformlyWhateverTheirSize() {
+        DatasetSampler s = new DatasetSampler(new long[] {3, 1000}, 9);
+        Random rng = new Random(1);
+        int small = 0;
+        for (int i = 0; i < 4000; i++) if (s.next(rng, new int[] {1, 2}).dataset() == 0) small++;
+        assertEquals(2000, small, 120, "about half the draws from the 3-window dataset");
+    }
+
+    @Test
+    void eachCycleVisitsEveryWindowOnceAndBatchesHaveTheirDatasetsSize() {
+        DatasetSampler s = new DatasetSampler(new long[] {5}, 4);
+        Random rng = new Random(2);
+        Set<Long> cycle = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            long[] idx = s.next(rng, new int[] {1}).indices();
+            assertEquals(1, idx.length);
+            cycle.add(idx[0]);
+        }
+        assertEquals(Set.of(0L, 1L, 2L, 3L, 4L), cycle);
+        assertEquals(3, s.next(rng, new int[] {3}).indices().length, "an exhausted order starts a fresh shuffle");
+        assertEquals(1, s.state().cycles()[0]);
+    }
+
+    @Test
+    void restoredStateDrawsTheSameWindows() {
+        DatasetSampler a = new DatasetSampler(new long[] {7, 11}, 5);
+        for (int i = 0; i < 9; i++) a.next(new Random(i), new int[] {2, 3});
+        DatasetSampler b = new DatasetSampler(new long[] {7, 11}, 5);
+        b.restore(a.state());
+        for (int i = 9; i < 30; i++)
+            assertArrayEquals(a.next(new Random(i), new int[] {2, 3}).indices(), b.next(new Random(i), new int[] {2, 3}).indices());
+    }
+}
