@@ -98,6 +98,9 @@ public final class TrainBenchmark {
                 String.valueOf(blocks), String.valueOf(checkpointEvery), String.valueOf(steps)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        // The child uses this process's thread count for every native pool (OpenBLAS reads the OpenMP variable).
+        pb.environment().put("WALRUS_THREADS", String.valueOf(NativeRuntime.threads()));
+        pb.environment().put("OMP_NUM_THREADS", String.valueOf(NativeRuntime.threads()));
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) throw new IllegalStateException("training benchmark probe failed: " + output);

@@ -68,6 +68,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void configFormTrainsOnTheConfigsDatasetsAndValidates() throws Exception {
+        Path runDir = dir.resolve("config-run");
+        Object[] r = run("train", "--config", CONFIG, "--out", runDir.toString(),
+                "+data.well_base_path=" + dir, "+data.module_parameters.well_dataset_info.advection.include_filters=[]",
+                "data.module_parameters.n_steps_input=3", "+trainer.steps=2", "+trainer.validate_every=2",
+                "+trainer.validation_steps=2", "+trainer.validation_trajectories=1", "+trainer.save_every=1");
+        assertEquals(0, r[0], r[2].toString());
+        assertTrue(r[1].toString().contains("validation VRMSE"), r[1].toString());
+        assertTrue(Files.exists(runDir.resolve("final.safetensors")));
+        assertTrue(Files.readString(runDir.resolve("checkpoints/best")).contains("step-0000002"));
+        assertTrue(Files.readString(runDir.resolve("log.jsonl")).contains("\"persistence_score\""));
+    }
+
+    @Test
     void mistakesAreOneLineErrors() {
         Object[] noOut = run("train", "--config", CONFIG, "--data", data.toString(), "--steps", "1");
         assertEquals(2, noOut[0]);
