@@ -1,5 +1,6 @@
 package org.walrusjava.train;
 
+import org.walrusjava.model.Initializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -162,14 +163,14 @@ public final class TrainingSession implements AutoCloseable {
     /** Fresh weights, or the init checkpoint's with the vocabulary carried over to the run's (spec §3). */
     private Map<String, Tensor> initialWeights(WalrusModel model, List<String> configVocabulary, List<String> vocabulary,
             PrintStream progress) {
-        if (spec.init() == null) return Initialization.fresh(model, spec.options().seed());
+        if (spec.init() == null) return Initializer.fresh(model, spec.options().seed());
         Map<String, Tensor> trained = Checkpoints.load(spec.init());
         if (vocabulary.size() == configVocabulary.size()) return trained;
         if (progress != null)
             progress.printf("vocabulary extended from %d to %d fields: %s (%s alignment)%n", configVocabulary.size(),
                     vocabulary.size(), vocabulary.subList(configVocabulary.size(), vocabulary.size()),
                     spec.upstreamFieldAlignment() ? "upstream" : "exact");
-        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, Initialization.fresh(model, spec.options().seed()),
+        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, Initializer.fresh(model, spec.options().seed()),
                 spec.upstreamFieldAlignment() ? VocabularyExtension.Alignment.UPSTREAM : VocabularyExtension.Alignment.EXACT);
     }
 
