@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), rollout.")
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading), rollout.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), rollout.")
+    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), data, rollout.")
     String what;
 
     @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
@@ -36,8 +36,9 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
         switch (what) {
             case "model" -> model();
+            case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);
             case "rollout" -> rollout();
-            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, rollout)");
+            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, data, rollout)");
         }
         return 0;
     }
