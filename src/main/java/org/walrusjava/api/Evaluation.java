@@ -101,7 +101,7 @@ public final class Evaluation {
 
     /**
      * Runs the evaluation and writes into {@code out}: one_step.json / one_step.csv (the one-step metrics, in the
-     * metrics.json schema with one step), and for the rollouts metrics.json, metrics.csv, the pictures of the
+     * metrics.json schema with one step, plus "dataset", "split" and "samples", the windows averaged), and for the rollouts metrics.json, metrics.csv, the pictures of the
      * first trajectory and index.html; summary.txt holds {@link Result#table()}.
      */
     public static Result run(Walrus walrus, Request r, Path out, ProgressListener progress) {
@@ -227,7 +227,7 @@ public final class Evaluation {
         ObjectNode node = JSON.createObjectNode();
         node.put("dataset", dataset);
         node.put("split", split);
-        node.put("windows", windows);
+        node.put("samples", windows);
         node.setAll(MetricsReport.toJson(results));
         AtomicFiles.write(out.resolve(ONE_STEP_JSON), o -> JSON.writeValue(o, node));
         AtomicFiles.writeString(out.resolve(ONE_STEP_CSV), MetricsReport.toCsv(results));
