@@ -14,6 +14,7 @@ import java.util.Random;
 import org.walrusjava.AtomicFiles;
 import org.walrusjava.UserError;
 import org.walrusjava.data.DatasetInfo;
+import org.walrusjava.data.WellPaths;
 import org.walrusjava.data.WellDataset;
 import org.walrusjava.data.WindowSpec;
 import org.walrusjava.rollout.FieldLayout;
@@ -51,18 +52,19 @@ public final class Evaluation {
                           OptionalInt trajectories, Jitter jitter, Optional<String> datasetName) {}
 
     /**
+     * @param source "split S" for a dataset root, else the file or folder name
      * @param windows one-step windows evaluated, of {@code availableWindows}
      * @param rollout absent when no trajectory is longer than the window
      * @param stops rollouts stopped early, one line each
      */
-    public record Result(String dataset, String split, int history, int windows, long availableWindows,
+    public record Result(String dataset, String source, int history, int windows, long availableWindows,
                          MetricsResults oneStep, int trajectories, Optional<MetricsResults> rollout,
                          List<String> stops) {
 
         /** VRMSE tables as The Well prints its benchmark: fields down, model next to persistence. */
         public String table() {
             StringBuilder out = new StringBuilder();
-            out.append(dataset).append(" (").append(split).append("): one-step VRMSE over ").append(windows)
+            out.append(dataset).append(" (").append(source).append("): one-step VRMSE over ").append(windows)
                     .append(" of ").append(availableWindows).append(" windows, ").append(history)
                     .append(" input frames\n");
             List<List<String>> rows = new ArrayList<>();
@@ -101,7 +103,7 @@ public final class Evaluation {
 
     /**
      * Runs the evaluation and writes into {@code out}: one_step.json / one_step.csv (the one-step metrics, in the
-     * metrics.json schema with one step, plus "dataset", "split" and "samples", the windows averaged), and for the rollouts metrics.json, metrics.csv, the pictures of the
+     * metrics.json schema with one step, plus "dataset", "source" and "samples", the windows averaged), and for the rollouts metrics.json, metrics.csv, the pictures of the
      * first trajectory and index.html; summary.txt holds {@link Result#table()}.
      */
     public static Result run(Walrus walrus, Request r, Path out, ProgressListener progress) {
@@ -128,7 +130,7 @@ public final class Evaluation {
                 progress.update(i + 1, work);
             }
             MetricsResults oneStepResults = oneStep.results();
-            writeOneStep(oneStepResults, d.name(), r.split(), chosen.length, out);
+            writeOneStep(oneStepResults, d.name(), source(r), chosen.length, out);
 
             List<String> stops = new ArrayList<>();
             int longest = Arrays.stream(rolloutSteps).max().orElse(0);
@@ -137,7 +139,7 @@ public final class Evaluation {
                 RolloutScorer scorer = new RolloutScorer(layout, longest);
                 int first = firstRolled(rolloutSteps);
                 RolloutReport report = new RolloutReport(out, layout, rolloutSteps[first], d.name() + " ("
-                        + r.split() + "): rollouts from step 0");
+                        + source(r) + "): rollouts from step 0");
                 report.note("Metrics average the rollouts of " + rolloutSteps.length + " trajectories; the pictures"
                         + " show trajectory " + first + ". " + capitalised(r.jitter().describe()) + ".");
                 boolean scored = false;
@@ -170,7 +172,7 @@ public final class Evaluation {
                 }
             }
             progress.update(work, work);
-            Result result = new Result(d.name(), r.split(), history, chosen.length, ds.size(), oneStepResults,
+            Result result = new Result(d.name(), source(r), history, chosen.length, ds.size(), oneStepResults,
                     rolloutSteps.length, rollout, stops);
             AtomicFiles.writeString(out.resolve(SUMMARY), result.table());
             return result;
@@ -223,10 +225,14 @@ public final class Evaluation {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static void writeOneStep(MetricsResults results, String dataset, String split, int windows, Path out) {
+    private static String source(Request r) {
+        return WellPaths.isDatasetRoot(r.data()) ? "split " + r.split() : String.valueOf(r.data().getFileName());
+    }
+
+    private static void writeOneStep(MetricsResults results, String dataset, String source, int windows, Path out) {
         ObjectNode node = JSON.createObjectNode();
         node.put("dataset", dataset);
-        node.put("split", split);
+        node.put("source", source);
         node.put("samples", windows);
         node.setAll(MetricsReport.toJson(results));
         AtomicFiles.write(out.resolve(ONE_STEP_JSON), o -> JSON.writeValue(o, node));

@@ -24,7 +24,8 @@ public record WellWindow(CaseSpec caseSpec, Tensor raw, Tensor solid, float[][][
     /**
      * Where the window is: frames start, start + stride, ... of a trajectory.
      *
-     * @param trajectory index over all files of the split; {@code trajectoryInFile} within {@code file}
+     * @param trajectory index over all files of the split (-1 for a window drawn by its dataset-wide index);
+     *     {@code trajectoryInFile} within {@code file}
      * @param times time of every window frame, then of every truth frame
      * @param steps source step of every window frame, then of every truth frame
      * @param physical how to write variable channels back in the file's units and layout

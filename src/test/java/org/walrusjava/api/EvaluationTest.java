@@ -60,7 +60,7 @@ class EvaluationTest {
         assertEquals(2, new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("steps").asInt());
         String table = result.table();
         assertEquals(table, Files.readString(out.resolve(Evaluation.SUMMARY)));
-        assertTrue(table.startsWith("periodic2d (valid): one-step VRMSE over 2 of 12 windows, 6 input frames\n"
+        assertTrue(table.startsWith("periodic2d (split valid): one-step VRMSE over 2 of 12 windows, 6 input frames\n"
                 + "field       Walrus"), table);
         assertTrue(table.contains("\nrollout VRMSE from step 0 of 1 trajectories, by window of steps (persistence in"
                 + " brackets)\nsteps  density"), table);

@@ -19,7 +19,7 @@ class EvalCommandTest {
         CapturedRun r = CapturedRun.of("eval", "--checkpoint", CHECKPOINT.toString(), "--config", config(dir).toString(),
                 "--data", PERIODIC_VALID_FILE.toString(), "--windows", "1", "--rollout-steps", "0", "--out", out.toString());
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().startsWith("periodic2d (test): one-step VRMSE over 1 of 12 windows, 6 input frames\n"), r.out());
+        assertTrue(r.out().startsWith("periodic2d (periodic2d_valid_00.hdf5): one-step VRMSE over 1 of 12 windows, 6 input frames\n"), r.out());
         assertTrue(r.out().contains("\nfull "), r.out());
         assertTrue(r.out().endsWith("wrote " + out + "\n"), r.out());
         assertTrue(r.err().contains("eval: 1/1 forward passes (100%)"), r.err());
