@@ -171,7 +171,6 @@ public final class Evaluation {
                     report.write(results);
                 }
             }
-            progress.update(work, work);
             Result result = new Result(d.name(), source(r), history, chosen.length, ds.size(), oneStepResults,
                     rolloutSteps.length, rollout, stops);
             AtomicFiles.writeString(out.resolve(SUMMARY), result.table());

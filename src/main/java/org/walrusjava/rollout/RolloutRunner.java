@@ -105,7 +105,6 @@ public final class RolloutRunner {
         }
         int steps = limit;
         List<Tensor> cut = members.stream().map(m -> m.narrow(0, 0, steps)).toList();
-        progress.update(total, total);
         return new Outcome(cut, steps, Optional.ofNullable(stop));
     }
 
