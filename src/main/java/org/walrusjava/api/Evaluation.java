@@ -102,9 +102,10 @@ public final class Evaluation {
     private Evaluation() {}
 
     /**
-     * Runs the evaluation and writes into {@code out}: one_step.json / one_step.csv (the one-step metrics, in the
-     * metrics.json schema with one step, plus "dataset", "source" and "samples", the windows averaged), and for the rollouts metrics.json, metrics.csv, the pictures of the
-     * first trajectory and index.html; summary.txt holds {@link Result#table()}.
+     * Runs the evaluation and writes into {@code out}: one_step.json / one_step.csv (the one-step metrics in the
+     * metrics.json schema with one step, plus "dataset", "source" and "samples", the windows averaged); for the
+     * rollouts metrics.json, metrics.csv, the pictures of the first trajectory and index.html; and summary.txt,
+     * which holds {@link Result#table()}.
      */
     public static Result run(Walrus walrus, Request r, Path out, ProgressListener progress) {
         WellWindows.Dataset d = WellWindows.dataset(walrus.config(), r.data(), r.split(), r.datasetName());
@@ -241,7 +242,9 @@ public final class Evaluation {
     /** Left-aligned columns two spaces apart. */
     private static String text(List<List<String>> rows) {
         int[] width = new int[rows.getFirst().size()];
-        for (List<String> row : rows) for (int i = 0; i < row.size(); i++) width[i] = Math.max(width[i], row.get(i).length());
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) width[i] = Math.max(width[i], row.get(i).length());
+        }
         StringBuilder out = new StringBuilder();
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();

@@ -127,7 +127,9 @@ public final class Rollouts {
      */
     public static Summary fromInput(Walrus walrus, Tensor raw, CaseSpec c, Settings settings, Path out,
                                     ProgressListener progress) {
-        if (settings.steps().isEmpty()) throw new UserError("--steps is required with --input (there is no trajectory to run to its end)");
+        if (settings.steps().isEmpty()) {
+            throw new UserError("--steps is required with --input (there is no trajectory to run to its end)");
+        }
         int planned = settings.steps().getAsInt();
         if (planned < 1) throw new UserError("--steps must be at least 1, got " + planned);
         walrus.validate(raw, c);

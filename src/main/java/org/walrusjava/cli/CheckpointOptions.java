@@ -21,7 +21,8 @@ final class CheckpointOptions {
             description = "Weights and activations: fp32 (as released, default) or bf16 (faster, less exact).")
     String dtype;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu (default), cuda or cuda:N.")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+            description = "cpu (default), cuda or cuda:N.")
     String device;
 
     @Option(names = "--extended-strides",
@@ -37,7 +38,9 @@ final class CheckpointOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        if (type != DType.FLOAT32 && type != DType.BFLOAT16) throw new UserError("--dtype must be fp32 or bf16, got " + dtype);
+        if (type != DType.FLOAT32 && type != DType.BFLOAT16) {
+            throw new UserError("--dtype must be fp32 or bf16, got " + dtype);
+        }
         return Walrus.load(checkpoint, config, new Walrus.Options(type, where, extendedStrides));
     }
 }

@@ -26,19 +26,24 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     JitterOptions jitter;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "a Well .hdf5 file, split folder or dataset root.")
+    @Option(names = "--data", required = true, paramLabel = "PATH",
+            description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
 
-    @Option(names = "--split", defaultValue = "test", description = "split of a dataset root (default ${DEFAULT-VALUE}).")
+    @Option(names = "--split", defaultValue = "test",
+            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--windows", paramLabel = "K", description = "evaluate a seeded sample of K one-step windows (default: all).")
+    @Option(names = "--windows", paramLabel = "K",
+            description = "evaluate a seeded sample of K one-step windows (default: all).")
     Integer windows;
 
-    @Option(names = "--rollout-steps", paramLabel = "N", description = "longest rollout (default: each trajectory to its end; 0: none).")
+    @Option(names = "--rollout-steps", paramLabel = "N",
+            description = "longest rollout (default: each trajectory to its end; 0: none).")
     Integer rolloutSteps;
 
-    @Option(names = "--trajectories", paramLabel = "K", description = "roll out the first K trajectories (default: all).")
+    @Option(names = "--trajectories", paramLabel = "K",
+            description = "roll out the first K trajectories (default: all).")
     Integer trajectories;
 
     @Option(names = "--history", paramLabel = "T_in", description = "frames per window (default 6 in 2-D, 3 in 3-D).")

@@ -34,7 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JitterOptions jitter;
 
-    @Option(names = "--input", paramLabel = "IN", description = "safetensors file holding raw_input (T, B, C, H, W, D).")
+    @Option(names = "--input", paramLabel = "IN",
+            description = "safetensors file holding raw_input (T, B, C, H, W, D).")
     Path input;
 
     @Option(names = "--case", paramLabel = "CASE", description = "case JSON (the schema of walrus trace) for --input.")
@@ -43,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "WELL", description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
 
-    @Option(names = "--split", defaultValue = "test", description = "split of a dataset root (default ${DEFAULT-VALUE}).")
+    @Option(names = "--split", defaultValue = "test",
+            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--trajectory", paramLabel = "I", description = "trajectory index (over the split's files).")
@@ -52,7 +54,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "T0", description = "first step of the window.")
     Integer start;
 
-    @Option(names = "--history", paramLabel = "T_in", description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
+    @Option(names = "--history", paramLabel = "T_in",
+            description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
     Integer history;
 
     @Option(names = "--stride", paramLabel = "S", defaultValue = "1", description = "steps between frames (default 1).")

@@ -12,7 +12,6 @@ import org.walrusjava.api.WellWindows;
 import org.walrusjava.rollout.FieldLayout;
 import org.walrusjava.rollout.Metric;
 import org.walrusjava.rollout.MetricsResults;
-import org.walrusjava.rollout.RolloutRunner;
 import org.walrusjava.viz.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,19 +37,23 @@ final class RolloutCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH", description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
 
-    @Option(names = "--split", defaultValue = "test", description = "split of a dataset root (default ${DEFAULT-VALUE}).")
+    @Option(names = "--split", defaultValue = "test",
+            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--trajectory", paramLabel = "I", description = "trajectory index (over the split's files).")
     Integer trajectory;
 
-    @Option(names = "--start", paramLabel = "T0", defaultValue = "0", description = "first step of the window (default 0).")
+    @Option(names = "--start", paramLabel = "T0", defaultValue = "0",
+            description = "first step of the window (default 0).")
     int start;
 
-    @Option(names = "--steps", paramLabel = "N", description = "steps to predict (default: the rest of the trajectory; required with --input).")
+    @Option(names = "--steps", paramLabel = "N",
+            description = "steps to predict (default: the rest of the trajectory; required with --input).")
     Integer steps;
 
-    @Option(names = "--history", paramLabel = "T_in", description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
+    @Option(names = "--history", paramLabel = "T_in",
+            description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
     Integer history;
 
     @Option(names = "--stride", paramLabel = "S", defaultValue = "1", description = "steps between frames (default 1).")
@@ -72,7 +75,8 @@ final class RolloutCommand implements Callable<Integer> {
             description = "stop when VRMSE (mean over fields) passes V (default ${DEFAULT-VALUE}).")
     double divergenceVrmse;
 
-    @Option(names = "--input", paramLabel = "IN", description = "safetensors file holding raw_input (T, B, C, H, W, D).")
+    @Option(names = "--input", paramLabel = "IN",
+            description = "safetensors file holding raw_input (T, B, C, H, W, D).")
     Path input;
 
     @Option(names = "--case", paramLabel = "CASE", description = "case JSON (the schema of walrus trace) for --input.")
@@ -84,7 +88,8 @@ final class RolloutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((input == null) == (data == null)) {
-            throw new UserError("give either --data PATH with --trajectory, or --input IN.safetensors with --case CASE.json");
+            throw new UserError("give either --data PATH with --trajectory, or --input IN.safetensors with --case"
+                    + " CASE.json");
         }
         if (ensemble < 1) throw new UserError("--ensemble must be at least 1, got " + ensemble);
         if (!(perturb >= 0)) throw new UserError("--perturb must be 0 or more, got " + perturb);

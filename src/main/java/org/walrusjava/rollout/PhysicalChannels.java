@@ -10,7 +10,8 @@ import org.walrusjava.data.FieldTransform;
 public record PhysicalChannels(int[] modelChannel, FieldTransform[] transform) {
     public PhysicalChannels {
         if (modelChannel.length != transform.length) {
-            throw new IllegalArgumentException(modelChannel.length + " channels but " + transform.length + " transforms");
+            throw new IllegalArgumentException(modelChannel.length + " channels but " + transform.length
+                    + " transforms");
         }
         modelChannel = modelChannel.clone();
         transform = transform.clone();

@@ -57,7 +57,9 @@ public final class PredictionFile {
                     }
                     first += f.nChannels();
                 }
-                for (FieldInfo f : file.constantFields()) writer.write(f.name(), 0, 0, file.readConstant(f, source.trajectory()));
+                for (FieldInfo f : file.constantFields()) {
+                    writer.write(f.name(), 0, 0, file.readConstant(f, source.trajectory()));
+                }
                 writer.commit();
             }
         }
