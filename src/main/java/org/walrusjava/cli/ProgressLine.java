@@ -40,9 +40,14 @@ final class ProgressLine {
         String eta = done > 0 && done < total ? String.format(", ETA %.0f s", (total - done) / rate) : "";
         // Slow work (a 1.3B rollout step can take minutes) reads better as seconds per unit than as 0.0 units/s.
         String speed = rate >= 1 || done == 0 ? String.format("%.1f %s/s", rate, unit)
-                : String.format("%.1f s per %s", 1 / rate, unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit);
+                : String.format("%.1f s per %s", 1 / rate, singular(unit));
         err.printf("%s: %d/%d %s (%.0f%%), %s%s%n", task, done, total, unit,
                 total == 0 ? 100.0 : 100.0 * done / total, speed, eta);
         err.flush();
+    }
+
+    private static String singular(String unit) {
+        if (unit.endsWith("sses")) return unit.substring(0, unit.length() - 2);
+        return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
     }
 }
