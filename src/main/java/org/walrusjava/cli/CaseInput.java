@@ -1,6 +1,7 @@
 package org.walrusjava.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.walrusjava.UserError;
 import org.walrusjava.api.CaseSpec;
@@ -15,6 +16,8 @@ record CaseInput(Tensor raw, CaseSpec spec) {
         Map<String, Tensor> tensors = SafeTensors.read(input);
         Tensor raw = tensors.get("raw_input");
         if (raw == null) throw new UserError(input + ": no tensor 'raw_input' (found " + tensors.keySet() + ")");
+        if (raw.dim() != 6)
+            throw new UserError(input + ": raw_input must be (T, B, C, H, W, D), got shape " + Arrays.toString(raw.shape()));
         return new CaseInput(raw, spec);
     }
 }
