@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.walrusjava.UserError;
-import org.walrusjava.api.CaseSpec;
 import org.walrusjava.api.Walrus;
 import org.walrusjava.io.SafeTensors;
 import org.walrusjava.tensor.Tensor;
