@@ -84,6 +84,15 @@ public final class Walrus {
     }
 
     /**
+     * The next frame after a window of Well data (1, 1, C_var, H, W, D), in model space (the window's channels and
+     * field transforms), padded components and solid cells zero.
+     */
+    public Tensor predict(WellWindow window, Rolls rolls) {
+        Tensor next = predict(window.raw(), window.caseSpec(), rolls);
+        return window.solid() == null ? next : next.mul(window.solid().to(next.device()).neg().add(1));
+    }
+
+    /**
      * One forward pass with its intermediates, under the names the reference fixtures use: sample_rms, delta_rms,
      * normalized_input, encoder_input_padded, encoder_output, block0_output, model_output, pred_next_frame.
      */
@@ -108,7 +117,8 @@ public final class Walrus {
         }
     }
 
-    private void validate(Tensor raw, CaseSpec c) {
+    /** Checks that an input fits its case and the model: shape, vocabulary indices, finite values. */
+    void validate(Tensor raw, CaseSpec c) {
         long[] want = c.inputShape();
         if (!Arrays.equals(raw.shape(), want))
             throw new UserError("input has shape " + Arrays.toString(raw.shape()) + " but the case describes "

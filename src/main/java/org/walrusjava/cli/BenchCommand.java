@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
 
 /** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), rollout, train (step time, samples/s, "
-                + "peak memory with and without activation checkpointing).")
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading), rollout, train "
+                + "(step time, samples/s, peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), rollout, train.")
+    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), data, rollout, train.")
     String what;
 
     @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
@@ -38,10 +38,11 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
         switch (what) {
             case "model" -> model();
+            case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);
             case "rollout" -> rollout();
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
                     new int[] {0, 1}, runs);
-            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, rollout, train)");
+            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, data, rollout, train)");
         }
         return 0;
     }

@@ -38,8 +38,16 @@ final class ProgressLine {
         double seconds = Math.max((now - start) / 1e9, 1e-9);
         double rate = done / seconds;
         String eta = done > 0 && done < total ? String.format(", ETA %.0f s", (total - done) / rate) : "";
-        err.printf("%s: %d/%d %s (%.0f%%), %.1f %s/s%s%n", task, done, total, unit,
-                total == 0 ? 100.0 : 100.0 * done / total, rate, unit, eta);
+        // Slow work (a 1.3B rollout step can take minutes) reads better as seconds per unit than as 0.0 units/s.
+        String speed = rate >= 1 || done == 0 ? String.format("%.1f %s/s", rate, unit)
+                : String.format("%.1f s per %s", 1 / rate, singular(unit));
+        err.printf("%s: %d/%d %s (%.0f%%), %s%s%n", task, done, total, unit,
+                total == 0 ? 100.0 : 100.0 * done / total, speed, eta);
         err.flush();
+    }
+
+    private static String singular(String unit) {
+        if (unit.endsWith("sses")) return unit.substring(0, unit.length() - 2);
+        return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
     }
 }

@@ -5,12 +5,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.walrusjava.UserError;
-import org.walrusjava.api.CaseSpec;
 import org.walrusjava.api.Walrus;
 import org.walrusjava.io.SafeTensors;
 import org.walrusjava.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,11 +20,8 @@ import picocli.CommandLine.Spec;
                 + " encoder_input_padded, encoder_output, block0_output, model_output, pred_next_frame)."
                 + " Rolls recorded in the case are replayed; without them every roll is 0.")
 public final class TraceCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "walrus.pt or .safetensors weights")
-    Path checkpoint;
-
-    @Option(names = "--config", required = true, description = "extended_config.yaml of the checkpoint")
-    Path config;
+    @Mixin
+    CheckpointOptions model;
 
     @Option(names = "--case", required = true, description = "case JSON (schema of the fixtures' cases.json)")
     Path caseFile;
@@ -36,32 +32,18 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "safetensors file to write")
     Path out;
 
-    @Option(names = "--extended-strides", description = "accept grid sizes outside the released stride table")
-    boolean extendedStrides;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        CaseSpec c = CaseSpec.read(caseFile);
-        Tensor raw = readRawInput(input);
-        Walrus walrus = Walrus.load(checkpoint, config, ModelOptions.of(null, extendedStrides));
-        Map<String, Tensor> trace = walrus.trace(raw, c, c.recordedRolls());
+        CaseInput in = CaseInput.read(input, caseFile);
+        Walrus walrus = model.load();
+        Map<String, Tensor> trace = walrus.trace(in.raw(), in.spec(), in.spec().recordedRolls());
         SafeTensors.write(out, trace);
         PrintWriter o = spec.commandLine().getOut();
         trace.forEach((k, t) -> o.printf("  %-22s %s%n", k, Arrays.toString(t.shape())));
         o.printf("wrote %s%n", out);
         return 0;
-    }
-
-    /** The `raw_input` tensor of a safetensors file, or a one-line error saying what the file holds instead. */
-    static Tensor readRawInput(Path file) {
-        Map<String, Tensor> in = SafeTensors.read(file);
-        Tensor raw = in.get("raw_input");
-        if (raw == null) throw new UserError(file + ": no tensor named raw_input (found " + in.keySet() + ")");
-        if (raw.dim() != 6) throw new UserError(file + ": raw_input must be (T, B, C, H, W, D), got shape "
-                + Arrays.toString(raw.shape()));
-        return raw;
     }
 }

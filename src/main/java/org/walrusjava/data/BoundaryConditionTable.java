@@ -1,5 +1,7 @@
 package org.walrusjava.data;
 
+import org.walrusjava.BoundaryCondition;
+
 import java.util.Comparator;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package org.walrusjava.data;
 
+import org.walrusjava.BoundaryCondition;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

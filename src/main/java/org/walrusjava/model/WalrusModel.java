@@ -1,5 +1,7 @@
 package org.walrusjava.model;
 
+import org.walrusjava.BoundaryCondition;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

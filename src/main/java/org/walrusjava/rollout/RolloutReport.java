@@ -33,6 +33,7 @@ public final class RolloutReport {
     private final String title;
     private final RolloutPictures pictures;
     private final List<String[]> extraLinks = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     public RolloutReport(Path dir, FieldLayout layout, int plannedSteps, String title) {
         this(dir, layout, plannedSteps, title, RolloutPictures.Options.defaults());
@@ -73,6 +74,11 @@ public final class RolloutReport {
         extraLinks.add(new String[] {relativePath, description});
     }
 
+    /** Adds a sentence under the introduction: where the data came from, why the rollout stopped, ... */
+    public void note(String sentence) {
+        notes.add(sentence);
+    }
+
     /** Writes metrics, pictures and index.html; returns the path of index.html. */
     public Path write(MetricsResults results) {
         MetricsReport.write(results, dir);
@@ -82,6 +88,7 @@ public final class RolloutReport {
                 + Arrays.stream(layout.shape()).mapToObj(Integer::toString).collect(Collectors.joining(" \u00d7 "))
                 + " grid. Metrics follow The Well (eps 1e-7, unbiased variance), averaged over samples; \"full\" is"
                 + " the mean over fields; step 1 is the first predicted frame.");
+        notes.forEach(page::paragraph);
         page.heading("VRMSE by time window");
         page.table(results.persistence().isPresent() ? "model / persistence baseline (last input frame copied)"
                 : "model", header("steps", results.model().columns()), vrmseRows(results));

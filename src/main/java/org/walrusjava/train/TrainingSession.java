@@ -1,5 +1,6 @@
 package org.walrusjava.train;
 
+import org.walrusjava.model.Initializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -169,21 +170,15 @@ public final class TrainingSession implements AutoCloseable {
     /** Fresh weights, or the init checkpoint's with the vocabulary carried over to the run's (spec §3). */
     private Map<String, Tensor> initialWeights(WalrusModel model, List<String> configVocabulary, List<String> vocabulary,
             PrintStream progress) {
-        if (spec.init() == null) return fresh(model);
+        if (spec.init() == null) return Initializer.fresh(model, spec.options().seed());
         Map<String, Tensor> trained = Checkpoints.load(spec.init());
         if (vocabulary.size() == configVocabulary.size()) return trained;
         if (progress != null)
             progress.printf("vocabulary extended from %d to %d fields: %s (%s alignment)%n", configVocabulary.size(),
                     vocabulary.size(), vocabulary.subList(configVocabulary.size(), vocabulary.size()),
                     spec.upstreamFieldAlignment() ? "upstream" : "exact");
-        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, fresh(model),
+        return VocabularyExtension.extend(trained, configVocabulary, vocabulary, Initializer.fresh(model, spec.options().seed()),
                 spec.upstreamFieldAlignment() ? VocabularyExtension.Alignment.UPSTREAM : VocabularyExtension.Alignment.EXACT);
-    }
-
-    /** The reference's initialisation (model.Initializer), seeded with the run's seed, on the CPU. */
-    private Map<String, Tensor> fresh(WalrusModel model) {
-        Initializer.initialize(model, spec.options().seed(), DType.FLOAT32, Device.CPU);
-        return model.stateDict();
     }
 
     private String describeInit() {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.walrusjava.UserError;
-import org.walrusjava.model.WalrusConfig;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.nn.Module;
 import org.walrusjava.tensor.Tensor;

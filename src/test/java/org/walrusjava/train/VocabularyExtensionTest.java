@@ -1,5 +1,6 @@
 package org.walrusjava.train;
 
+import org.walrusjava.model.Initializer;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -47,14 +48,9 @@ class VocabularyExtensionTest {
         }
     }
 
-    static Map<String, Tensor> fresh(WalrusModel model, long seed) {
-        Initializer.initialize(model, seed, DType.FLOAT32, Device.CPU);
-        return model.stateDict();
-    }
-
     static Map<String, Tensor> extended(VocabularyExtension.Alignment alignment) {
         WalrusModel bigger = new WalrusModel(TestTensors.tinyConfig().withStates(newNames.size()));
-        return VocabularyExtension.extend(trained, oldNames, newNames, fresh(bigger, 3), alignment);
+        return VocabularyExtension.extend(trained, oldNames, newNames, Initializer.fresh(bigger, 3), alignment);
     }
 
     @Test
@@ -78,7 +74,7 @@ class VocabularyExtensionTest {
     void newFieldsAreFreshAndUsable() {
         Map<String, Tensor> w = extended(VocabularyExtension.Alignment.EXACT);
         Tensor enc = w.get("embed.2.proj1.weight");
-        Tensor fresh = fresh(new WalrusModel(TestTensors.tinyConfig().withStates(70)), 3).get("embed.2.proj1.weight");
+        Tensor fresh = Initializer.fresh(new WalrusModel(TestTensors.tinyConfig().withStates(70)), 3).get("embed.2.proj1.weight");
         assertEquals(0.0, TestTensors.maxAbsDiff(enc.narrow(1, 67, 3), fresh.narrow(1, 67, 3)));
         assertEquals(0.0, TestTensors.maxAbsDiff(w.get("debed.2.proj2.bias").narrow(0, 0, 67), trained.get("debed.2.proj2.bias")));
         assertEquals(0.0, TestTensors.maxAbsDiff(w.get("blocks.1.space_mixing.ff_out.weight"), trained.get("blocks.1.space_mixing.ff_out.weight")));
@@ -91,7 +87,7 @@ class VocabularyExtensionTest {
     @Test
     void droppingAFieldOrMovingBoundaryTokensIsRefused() {
         WalrusModel same = new WalrusModel(TestTensors.tinyConfig());
-        Map<String, Tensor> fresh = fresh(same, 1);
+        Map<String, Tensor> fresh = Initializer.fresh(same, 1);
         List<String> dropped = new ArrayList<>(oldNames);
         dropped.set(40, "something_else");
         assertThrows(UserError.class, () -> VocabularyExtension.extend(trained, oldNames, dropped, fresh,
