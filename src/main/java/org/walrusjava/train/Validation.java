@@ -1,6 +1,7 @@
 package org.walrusjava.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,12 @@ import org.walrusjava.model.WalrusModel;
 import org.walrusjava.rollout.FieldLayout;
 import org.walrusjava.rollout.Metric;
 import org.walrusjava.rollout.MetricsResults;
+import org.walrusjava.rollout.ProgressListener;
 import org.walrusjava.rollout.Rollout;
+import org.walrusjava.rollout.RolloutRunner;
 import org.walrusjava.rollout.RolloutScorer;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
-import org.walrusjava.tensor.Tensor;
 
 /**
  * Short autoregressive rollouts on held-out trajectories, scored with The Well's VRMSE per field (spec §6), with
@@ -79,34 +81,27 @@ public final class Validation {
         var info = dataset.info();
         int n = (int) Math.min(trajectories, dataset.size());
         int horizon = Math.min(steps, info.outputSteps());
-        int[] shape = info.spatialShape();
-        FieldLayout layout = new FieldLayout(info.variableChannels(), info.paddedFieldMask(), shape);
+        FieldLayout layout = new FieldLayout(info.variableChannels(), info.paddedFieldMask(), info.spatialShape());
         RolloutScorer scorer = new RolloutScorer(layout, horizon);
         Predictor predictor = new Predictor(model);
         for (int i = 0; i < n; i++) {
             try (NativeScope scope = NativeScope.open()) {
-                // No augmentation here: validation sets are opened without it, so the rotation is the identity.
+                // Validation sets are opened without augmentation, so the rotation drawn here is the identity.
                 org.walrusjava.data.Batch b = dataset.batch(new long[] {i}, new Random(seed));
-                Tensor window = BatchTensors.window(b, device);
-                long[] labels = java.util.Arrays.stream(b.fieldIndices()).asLongStream().toArray();
-                Rollout.Window start = new Rollout.Window(window, labels, b.boundaryConditions(), b.nVariable(),
-                        b.paddedFieldMask(), null);
-                Rollout.Result r = Rollout.run(predictor, start, horizon, Rolls.seeded(Seeds.mix(seed, i)), null);
-                float[] predicted = r.frames().toFloatArray();
-                int cells = b.gridSize(), c = b.nVariable();
-                float[][] last = frame(b.input(), b.inputSteps() - 1, cells, c, true);
-                for (int step = 0; step < r.steps(); step++) {
-                    float[][] truth = frame(b.output(), step, cells, c, true);
-                    scorer.score(step, frame(predicted, step, cells, c, false), truth);
-                    scorer.scorePersistence(step, last, truth);
-                }
-                // A diverged rollout scores as infinitely bad from its first non-finite step on.
-                for (int step = r.steps(); step < horizon; step++) {
-                    float[][] bad = new float[c][cells];
-                    for (float[] ch : bad) java.util.Arrays.fill(ch, Float.NaN);
-                    float[][] truth = frame(b.output(), step, cells, c, true);
-                    scorer.score(step, bad, truth);
-                    scorer.scorePersistence(step, last, truth);
+                long[] labels = Arrays.stream(b.fieldIndices()).asLongStream().toArray();
+                Rollout.Window start = new Rollout.Window(BatchTensors.window(b, device), labels, b.boundaryConditions(),
+                        b.nVariable(), b.paddedFieldMask(), null);
+                RolloutRunner.Truth truth = new RolloutRunner.Truth(layout, frames(b.output(), horizon, b),
+                        frames(b.input(), b.inputSteps(), b)[b.inputSteps() - 1]);
+                RolloutRunner.Outcome out = RolloutRunner.run(predictor, start,
+                        RolloutRunner.Plan.single(horizon, Rolls.seeded(Seeds.mix(seed, i))), truth, ProgressListener.NONE);
+                RolloutRunner.score(out.perStep(0), out.steps(), truth, scorer, null);
+                // A rollout stopped as diverged scores NaN (never "best") for the steps it did not reach.
+                float[][] diverged = new float[b.nVariable()][b.gridSize()];
+                for (float[] channel : diverged) Arrays.fill(channel, Float.NaN);
+                for (int step = out.steps(); step < horizon; step++) {
+                    scorer.score(step, diverged, truth.frames()[step]);
+                    scorer.scorePersistence(step, truth.lastInput(), truth.frames()[step]);
                 }
             }
         }
@@ -126,16 +121,13 @@ public final class Validation {
         return out;
     }
 
-    /**
-     * One frame of sample 0 as one array per channel. Data-layer arrays are channels-last (T, cells, C); rollout
-     * frames are channels-first (T, C, cells).
-     */
-    static float[][] frame(float[] data, int t, int cells, int channels, boolean channelsLast) {
-        float[][] out = new float[channels][cells];
-        int base = t * cells * channels;
-        for (int c = 0; c < channels; c++)
+    /** The first {@code count} frames of sample 0 of a data-layer array (B, T, cells, C) as [step][channel][cell]. */
+    private static float[][][] frames(float[] data, int count, org.walrusjava.data.Batch b) {
+        int cells = b.gridSize(), channels = b.nVariable();
+        float[][][] out = new float[count][channels][cells];
+        for (int t = 0; t < count; t++)
             for (int i = 0; i < cells; i++)
-                out[c][i] = channelsLast ? data[base + i * channels + c] : data[base + c * cells + i];
+                for (int c = 0; c < channels; c++) out[t][c][i] = data[(t * cells + i) * channels + c];
         return out;
     }
 }
