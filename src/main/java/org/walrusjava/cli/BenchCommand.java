@@ -33,6 +33,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-load", description = "Skip the 1.3B checkpoint load benchmark (it writes a 5 GB temp file).")
     boolean noLoad;
 
+    @Option(names = "--load-file", paramLabel = "CKPT",
+            description = "Measure loading this checkpoint (e.g. the released walrus.pt) instead of a generated one.")
+    Path loadFile;
+
     @Override
     public Integer call() throws Exception {
         System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
@@ -48,22 +52,32 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void model() throws Exception {
-        if (!noLoad) {
+        if (loadFile != null) {
+            System.out.println("checkpoint load (" + loadFile + "):");
+            printLoad(CheckpointBenchmark.measure(loadFile, System.out));
+        } else if (!noLoad) {
             Path dir = Files.createTempDirectory("walrus-bench");
             try {
                 System.out.println("checkpoint load (1.3B, upstream .pt layout, random weights):");
-                Path file = CheckpointBenchmark.generate("full", dir, System.out);
-                CheckpointBenchmark.Result r = CheckpointBenchmark.measure(file, System.out);
-                System.out.printf("  file %.2f GB: page-cache read %.2f s, load %.2f s (%.2fx), peak RSS %.2f GB (%.2fx weights)%n",
-                        r.fileBytes() / 1e9, r.pageCacheReadSeconds(), r.loadSeconds(),
-                        r.loadSeconds() / r.pageCacheReadSeconds(), r.peakRssBytes() / 1e9,
-                        (double) r.peakRssBytes() / r.fileBytes());
+                printLoad(CheckpointBenchmark.measure(CheckpointBenchmark.generate("full", dir, System.out), System.out));
             } finally {
                 try (var s = Files.walk(dir)) {
                     s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
         }
+        forwardTimings();
+    }
+
+    private static void printLoad(CheckpointBenchmark.Result r) {
+        System.out.printf("  file %.2f GB: page-cache read %.2f s, load %.2f s (%.2fx; libtorch start-up %.2f s"
+                        + " before it), peak RSS %.2f GB (%.2fx weights)%n",
+                r.fileBytes() / 1e9, r.pageCacheReadSeconds(), r.loadSeconds(),
+                r.loadSeconds() / r.pageCacheReadSeconds(), r.runtimeInitSeconds(), r.peakRssBytes() / 1e9,
+                (double) r.peakRssBytes() / r.fileBytes());
+    }
+
+    private void forwardTimings() {
         System.out.println("forward, 2-D 128x128, T=6, B=1, rolls 0 (median of " + runs + " after a warm-up):");
         StringBuilder table = new StringBuilder("  size     fp32 s    bf16 s\n");
         for (String size : sizes) {
