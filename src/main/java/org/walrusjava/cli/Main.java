@@ -13,7 +13,7 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order `walrus --help` lists them. */
     static List<Object> subcommands() {
         return List.of(new InspectCommand(), new ExportCommand(), new StatsCommand(), new ConvertCommand(),
-                new BenchCommand());
+                new BenchCommand(), new SimulateCommand());
     }
 
     @Override
