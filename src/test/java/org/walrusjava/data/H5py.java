@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
  * python3-h5py is installed (.ci/run installs it). Missing Python or h5py FAILS the calling test: the h5py
  * comparison is the proof that our files read like the originals, so it must never be skipped.
  */
-final class H5py {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+public final class H5py {
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Result run(String mode, Path... files) {
+    public static Result run(String mode, Path... files) {
         assertTrue(Files.isExecutable(PYTHON), PYTHON + " is missing: install python3-h5py (apt-get install -y"
                 + " python3-h5py); the h5py checks never skip");
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script().toString(), mode));
