@@ -1,11 +1,22 @@
 package org.walrusjava.tensor;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * Loads libtorch once and sets its thread count. The count comes from WALRUS_THREADS, else OMP_NUM_THREADS,
  * else the number of available processors, so that benchmarks and CI can pin it.
+ *
+ * <p>The bundled OpenBLAS runs its own pthread pool next to libtorch's OpenMP threads; on a busy or small machine
+ * the two pools spin against each other and a training step of a small Walrus took 10 to 30 times longer
+ * (measured on 2 cores: 40 s instead of 1.5 s). So OpenBLAS is held to one thread (libtorch still parallelises
+ * around it) unless OPENBLAS_NUM_THREADS asks otherwise.
  */
 public final class NativeRuntime {
     private static volatile boolean ready;
@@ -20,6 +31,7 @@ public final class NativeRuntime {
             throw new IllegalStateException("cannot load libtorch native libraries: " + e.getMessage(), e);
         }
         torch.set_num_threads(threads());
+        if (System.getenv("OPENBLAS_NUM_THREADS") == null) setBlasThreads(1);
         ready = true;
     }
 
@@ -40,6 +52,21 @@ public final class NativeRuntime {
     public static void setThreads(int n) {
         init();
         torch.set_num_threads(n);
+    }
+
+    /** Sets the bundled OpenBLAS's thread count; a libtorch built without OpenBLAS is left as it is. */
+    private static void setBlasThreads(int n) {
+        try {
+            MethodHandle set = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global())
+                    .find("openblas_set_num_threads")
+                    .map(symbol -> Linker.nativeLinker().downcallHandle(symbol,
+                            FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)))
+                    .orElse(null);
+            if (set != null) set.invokeExact(n);
+        } catch (Throwable notAvailable) {
+            // No OpenBLAS next to this libtorch (another BLAS or platform), or native access denied: this is a speed
+            // setting only, so the run goes on with OpenBLAS's own default.
+        }
     }
 
     public static boolean cudaAvailable() {
