@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,31 +18,12 @@ class ModelCommandsTest {
     static final Path TINY = TinyFixtures.DIR;
     static final Path RELEASED_CONFIG = TINY.resolveSibling("walrus-released").resolve("extended_config.yaml");
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out));
-        System.setErr(new PrintStream(err));
-        try {
-            picocli.CommandLine cli = Main.commandLine();
-            cli.setOut(new java.io.PrintWriter(System.out, true));
-            cli.setErr(new java.io.PrintWriter(System.err, true));
-            int code = cli.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void traceReplaysRecordedRollsAndWritesEveryIntermediate(@TempDir Path dir) throws Exception {
         Path caseFile = dir.resolve("v1.json");
         Files.writeString(caseFile, TinyFixtures.cases().get("cases").get("v1").toString());
         Path out = dir.resolve("trace.safetensors");
-        Run r = run("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
+        CliRun r = CliRun.of("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
                 TINY.resolve("extended_config.yaml").toString(), "--case", caseFile.toString(), "--input",
                 TINY.resolve("case_v1.safetensors").toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -57,7 +36,7 @@ class ModelCommandsTest {
 
     @Test
     void summaryListsTheReleasedStateDictWithoutWeights() throws Exception {
-        Run r = run("summary", "--config", RELEASED_CONFIG.toString(), "--json");
+        CliRun r = CliRun.of("summary", "--config", RELEASED_CONFIG.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals(1_286_199_047L, doc.get("parameters").asLong());
@@ -70,7 +49,7 @@ class ModelCommandsTest {
         Path cut = dir.resolve("walrus.pt");
         byte[] all = Files.readAllBytes(TINY.resolve("walrus.pt"));
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
-        Run r = run("trace", "--checkpoint", cut.toString(), "--config", TINY.resolve("extended_config.yaml").toString(),
+        CliRun r = CliRun.of("trace", "--checkpoint", cut.toString(), "--config", TINY.resolve("extended_config.yaml").toString(),
                 "--case", caseA(dir).toString(), "--input", TINY.resolve("case_a.safetensors").toString(), "--out",
                 dir.resolve("o.safetensors").toString());
         assertEquals(2, r.code());
@@ -80,7 +59,7 @@ class ModelCommandsTest {
 
     @Test
     void checkpointOfAnotherSizeNamesTheMismatchedKeys(@TempDir Path dir) throws Exception {
-        Run r = run("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
+        CliRun r = CliRun.of("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
                 RELEASED_CONFIG.toString(), "--case", caseA(dir).toString(), "--input",
                 TINY.resolve("case_a.safetensors").toString(), "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, r.code());
@@ -92,14 +71,14 @@ class ModelCommandsTest {
     void brokenConfigIsOneLineError(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("bad.yaml");
         Files.writeString(cfg, "model:\n  hidden_dim: [oops\n");
-        Run r = run("summary", "--config", cfg.toString());
+        CliRun r = CliRun.of("summary", "--config", cfg.toString());
         assertEquals(2, r.code());
         assertOneLine(r.err(), "bad.yaml");
     }
 
     @Test
     void inputOfTheWrongShapeIsOneLineError(@TempDir Path dir) throws Exception {
-        Run r = run("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
+        CliRun r = CliRun.of("trace", "--checkpoint", TINY.resolve("walrus.pt").toString(), "--config",
                 TINY.resolve("extended_config.yaml").toString(), "--case", caseA(dir).toString(), "--input",
                 TINY.resolve("case_b.safetensors").toString(), "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, r.code());
