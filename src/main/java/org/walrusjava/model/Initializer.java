@@ -5,6 +5,7 @@ import java.util.Map;
 import org.walrusjava.nn.Module;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -22,7 +23,13 @@ public final class Initializer {
     /** Initialises every slot of the model from libtorch's generator seeded with {@code seed}. */
     public static void initialize(Module model, long seed, DType dtype, Device device) {
         Map<String, Module.Slot> slots = model.slots();
-        fresh(model, seed).forEach((k, t) -> slots.get(k).set(t.to(dtype).to(device)));
+        fresh(model, seed).forEach((k, t) -> {
+            try (NativeScope scope = NativeScope.open()) {
+                slots.get(k).set(scope.keep(t.to(dtype).to(device)));
+            }
+            t.close(); // the float32 original, unless the slot shares its storage
+
+        });
     }
 
     /** Fresh float32 CPU tensors for every slot, by key (the model itself is not changed). */
@@ -30,7 +37,12 @@ public final class Initializer {
         Tensor.manualSeed(seed);
         Map<String, Module.Slot> slots = model.slots();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String key : slots.keySet()) out.put(key, fresh(key, slots));
+        for (String key : slots.keySet()) {
+            // Free each tensor's temporaries (rand, scale, shift) at once: for the 1.3B model they are 3x its size.
+            try (NativeScope scope = NativeScope.open()) {
+                out.put(key, scope.keep(fresh(key, slots)));
+            }
+        }
         return out;
     }
 
