@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.walrusjava.bench.CheckpointBenchmark;
 import org.walrusjava.bench.ForwardBenchmark;
+import org.walrusjava.bench.GemmThroughput;
 import org.walrusjava.bench.RolloutBenchmark;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
@@ -78,6 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void forwardTimings() {
+        System.out.println("machine: " + GemmThroughput.describe(Device.CPU));
         System.out.println("forward, 2-D 128x128, T=6, B=1, rolls 0 (median of " + runs + " after a warm-up):");
         StringBuilder table = new StringBuilder("  size     fp32 s    bf16 s\n");
         for (String size : sizes) {

@@ -542,6 +542,8 @@ public final class Tensor implements AutoCloseable {
 
     /** y = x W^T + b over the last dim; bias may be null. */
     public Tensor linear(Tensor weight, Tensor bias) {
+        org.bytedeco.pytorch.Tensor b = bias == null ? null : bias.t;
+        if (OneDnnLinear.applies(t, weight.t, b)) return new Tensor(OneDnnLinear.apply(t, weight.t, b));
         return new Tensor(torch.linear(t, weight.t, optional(bias)));
     }
 
