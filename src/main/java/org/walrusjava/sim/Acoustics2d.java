@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  */
 public final class Acoustics2d implements SimulatedSystem {
     private static final double BULK_MODULUS = 4;
-    private static final double FRAME_INTERVAL = 0.02;
+    private static final double FRAME_INTERVAL = 0.01;
     /** Fraction of the leapfrog stability limit used for the time step. */
     private static final double CFL = 0.9;
 

@@ -19,7 +19,7 @@ import java.util.function.IntConsumer;
  * density. (A flow with two cells per box homogenises the density within a few frames at 16^3.) The velocity is written as a constant vector field.
  */
 public final class AdvectionDiffusion3d implements SimulatedSystem {
-    private static final double FRAME_INTERVAL = 0.025;
+    private static final double FRAME_INTERVAL = 0.0125;
 
     @Override
     public String name() {

@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
  * and a tracer pattern with sharp fronts.
  */
 public final class NavierStokes2d implements SimulatedSystem {
-    private static final double FRAME_INTERVAL = 0.1;
+    private static final double FRAME_INTERVAL = 0.05;
 
     @Override
     public String name() {

@@ -12,25 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walrusjava.HeadlessChromium;
-import org.walrusjava.sim.Simulators;
 
 /**
- * The demo end to end at test size: simulate all four systems, train, roll out the held-out trajectories, and
- * write metrics.json and a report that renders in Chromium.
+ * The demo end to end as {@code walrus demo --quick} runs it: simulate all four systems, train, roll out the
+ * held-out trajectories against persistence, and write metrics.json and a report that renders in Chromium.
  */
 class DemoTest {
     static final List<String> SYSTEMS = List.of("navier_stokes_2d", "acoustics_2d", "gray_scott_2d", "advection_diffusion_3d");
 
-    static DemoSettings testSize() {
-        List<DemoSettings.Dataset> data = SYSTEMS.stream().map(n -> new DemoSettings.Dataset(Simulators.byName(n),
-                n.endsWith("3d") ? 16 : 32, 10, 16)).toList();
-        return new DemoSettings(data, new DemoSettings.Model(32, 16, 1, 2), new DemoSettings.Training(12, 1, 2e-3, 4), 10, 0);
-    }
-
     @Test
     void simulatesTrainsEvaluatesAndReports(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Demo.Result r = Demo.run(testSize(), dir.resolve("demo"), new PrintStream(log, true));
+        Demo.Result r = Demo.run(DemoSettings.quick(), dir.resolve("demo"), new PrintStream(log, true));
 
         JsonNode metrics = new ObjectMapper().readTree(r.metrics().toFile());
         List<String> names = new java.util.ArrayList<>();
@@ -42,8 +35,14 @@ class DemoTest {
             // The frame spacing of every system makes persistence neither trivial nor hopeless.
             assertTrue(persistence >= 0.05 && persistence <= 0.5, system + " persistence 1-step VRMSE " + persistence);
             assertTrue(s.get("persistence").get("vrmse_10step").asDouble() > persistence, system);
-            for (String k : new String[] {"vrmse_1step", "vrmse_10step"})
-                assertTrue(Double.isFinite(s.get("model").get(k).asDouble()), system + " model " + k);
+            // 78 s of training on 2 cores is not enough to beat persistence everywhere (see the README's demo
+            // section): the model must not be worse than it by more than 10%, and must beat it on acoustics.
+            double model = s.get("model").get("vrmse_1step").asDouble();
+            boolean learns = system.equals("acoustics_2d");
+            assertTrue(model < (learns ? 0.95 : 1.1) * persistence, system + ": model " + model + " vs persistence " + persistence);
+            double model10 = s.get("model").get("vrmse_10step").asDouble();
+            double persistence10 = s.get("persistence").get("vrmse_10step").asDouble();
+            assertTrue(model10 < (learns ? 1.0 : 1.1) * persistence10, system + ": 10-step model " + model10 + " vs persistence " + persistence10);
             assertEquals(1, s.get("held_out_trajectories").asInt());
         }
         assertTrue(log.toString().contains("advection_diffusion_3d"), log.toString());
