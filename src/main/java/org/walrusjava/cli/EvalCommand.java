@@ -1,7 +1,6 @@
 package org.walrusjava.cli;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.walrusjava.api.Evaluation;
@@ -26,13 +25,12 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     JitterOptions jitter;
 
+    @Mixin
+    WellSourceOptions source;
+
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
-
-    @Option(names = "--split", defaultValue = "test",
-            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
-    String split;
 
     @Option(names = "--windows", paramLabel = "K",
             description = "evaluate a seeded sample of K one-step windows (default: all).")
@@ -46,20 +44,13 @@ final class EvalCommand implements Callable<Integer> {
             description = "roll out the first K trajectories (default: all).")
     Integer trajectories;
 
-    @Option(names = "--history", paramLabel = "T_in", description = "frames per window (default 6 in 2-D, 3 in 3-D).")
-    Integer history;
-
-    @Option(names = "--dataset-name", paramLabel = "NAME",
-            description = "the dataset whose options (field transforms) the config holds; default: the file's.")
-    String datasetName;
-
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder.")
     Path out;
 
     @Override
     public Integer call() {
-        Evaluation.Request request = new Evaluation.Request(data, split, optional(history), optional(windows),
-                optional(rolloutSteps), optional(trajectories), jitter.jitter(), Optional.ofNullable(datasetName));
+        Evaluation.Request request = new Evaluation.Request(data, source.split, source.historyFrames(),
+                optional(windows), optional(rolloutSteps), optional(trajectories), jitter.jitter(), source.dataset());
         Walrus walrus = model.load();
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "eval", "forward passes");
         Evaluation.Result result = Evaluation.run(walrus, request, out, progress::update);

@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.api.Walrus;
@@ -34,6 +32,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JitterOptions jitter;
 
+    @Mixin
+    WellSourceOptions source;
+
     @Option(names = "--input", paramLabel = "IN",
             description = "safetensors file holding raw_input (T, B, C, H, W, D).")
     Path input;
@@ -44,26 +45,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "WELL", description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
 
-    @Option(names = "--split", defaultValue = "test",
-            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
-    String split;
-
     @Option(names = "--trajectory", paramLabel = "I", description = "trajectory index (over the split's files).")
     Integer trajectory;
 
     @Option(names = "--start", paramLabel = "T0", description = "first step of the window.")
     Integer start;
 
-    @Option(names = "--history", paramLabel = "T_in",
-            description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
-    Integer history;
-
     @Option(names = "--stride", paramLabel = "S", defaultValue = "1", description = "steps between frames (default 1).")
     int stride;
-
-    @Option(names = "--dataset-name", paramLabel = "NAME",
-            description = "the dataset whose options (field transforms) the config holds; default: the file's.")
-    String datasetName;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "safetensors file to write.")
     Path out;
@@ -86,9 +75,8 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             if (trajectory == null || start == null) throw new UserError("--data needs --trajectory and --start");
             walrus = model.load();
-            WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(data, split, trajectory, start,
-                    history == null ? OptionalInt.empty() : OptionalInt.of(history), stride,
-                    Optional.ofNullable(datasetName)), WellWindows.Truth.atMost(0));
+            WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(data, source.split, trajectory, start,
+                    source.historyFrames(), stride, source.dataset()), WellWindows.Truth.atMost(0));
             next = walrus.predict(w, jitter.jitter().rolls(0, w.caseSpec()));
             fields = w.caseSpec().variableFields();
             metadata.put("source", w.source().file().toString());

@@ -2,7 +2,6 @@ package org.walrusjava.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
@@ -34,12 +33,11 @@ final class RolloutCommand implements Callable<Integer> {
     @Mixin
     JitterOptions jitter;
 
+    @Mixin
+    WellSourceOptions source;
+
     @Option(names = "--data", paramLabel = "PATH", description = "a Well .hdf5 file, split folder or dataset root.")
     Path data;
-
-    @Option(names = "--split", defaultValue = "test",
-            description = "split of a dataset root (default ${DEFAULT-VALUE}).")
-    String split;
 
     @Option(names = "--trajectory", paramLabel = "I", description = "trajectory index (over the split's files).")
     Integer trajectory;
@@ -52,16 +50,8 @@ final class RolloutCommand implements Callable<Integer> {
             description = "steps to predict (default: the rest of the trajectory; required with --input).")
     Integer steps;
 
-    @Option(names = "--history", paramLabel = "T_in",
-            description = "frames in the window (default 6 in 2-D, 3 in 3-D).")
-    Integer history;
-
     @Option(names = "--stride", paramLabel = "S", defaultValue = "1", description = "steps between frames (default 1).")
     int stride;
-
-    @Option(names = "--dataset-name", paramLabel = "NAME",
-            description = "the dataset whose options (field transforms) the config holds; default: the file's.")
-    String datasetName;
 
     @Option(names = "--ensemble", paramLabel = "K", defaultValue = "1",
             description = "members with jitter seeds SEED, SEED+1, ...: mean, spread and spread-error correlation.")
@@ -108,9 +98,8 @@ final class RolloutCommand implements Callable<Integer> {
             if (trajectory == null) throw new UserError("--data needs --trajectory");
             Walrus walrus = model.load();
             progress = new ProgressLine(err, "rollout", "steps");
-            WellWindows.Request request = new WellWindows.Request(data, split, trajectory, start,
-                    history == null ? OptionalInt.empty() : OptionalInt.of(history), stride,
-                    Optional.ofNullable(datasetName));
+            WellWindows.Request request = new WellWindows.Request(data, source.split, trajectory, start,
+                    source.historyFrames(), stride, source.dataset());
             summary = Rollouts.fromWell(walrus, request, settings, out, progress::update);
         }
         progress.finish();
