@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,30 +25,12 @@ class DataCommandsTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     /** --json carries the sidecar's keys and values, for files and folders alike. */
     @Test
     void inspectJsonMatchesTheSidecar() throws IOException {
         for (Path file : List.of(WELL.resolve("datasets/tensor3d/data/valid/tensor3d_valid_00.hdf5"),
                 WELL.resolve("dummy/dummy.hdf5"))) {
-            Run r = run("inspect", file.toString(), "--json");
+            CliRun r = CliRun.of("inspect", file.toString(), "--json");
             assertEquals(0, r.code(), r.err());
             JsonNode got = JSON.readTree(r.out());
             JsonNode truth = JSON.readTree(file.resolveSibling(file.getFileName().toString()
@@ -62,12 +41,12 @@ class DataCommandsTest {
                 assertEquals(truth.get(key), got.get(key), file.getFileName() + " " + key);
             }
         }
-        Run folder = run("inspect", WELL.resolve("datasets/periodic2d/data/train").toString(), "--json");
+        CliRun folder = CliRun.of("inspect", WELL.resolve("datasets/periodic2d/data/train").toString(), "--json");
         JsonNode f = JSON.readTree(folder.out());
         assertEquals(4, f.get("n_trajectories").asInt(), "2 files x 2 trajectories");
         assertEquals(12, f.get("n_steps_per_trajectory").asInt());
         assertEquals(2, f.get("files").size());
-        Run root = run("inspect", WELL.resolve("datasets/walls2d").toString());
+        CliRun root = CliRun.of("inspect", WELL.resolve("datasets/walls2d").toString());
         assertEquals(0, root.code());
         assertTrue(root.out().contains("x: PERIODIC / PERIODIC, y: WALL / WALL"), root.out());
         assertTrue(root.out().contains("split valid        1 file(s), 1 trajectories x 10 steps"), root.out());
@@ -77,7 +56,7 @@ class DataCommandsTest {
     @Test
     void exportWritesChannelArrays() throws IOException {
         Path out = tmp.resolve("walls.npz");
-        Run r = run("export", WELL.resolve("datasets/walls2d/data/test/walls2d_test_00.hdf5").toString(),
+        CliRun r = CliRun.of("export", WELL.resolve("datasets/walls2d/data/test/walls2d_test_00.hdf5").toString(),
                 "--trajectory", "0", "--steps", "3:7", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("wrote 4 arrays (buoyancy, pressure, velocity_x, velocity_y)"), r.out());
@@ -89,7 +68,7 @@ class DataCommandsTest {
     @Test
     void statsJsonReproducesExactStatistics() throws IOException {
         Path yaml = tmp.resolve("stats.yaml");
-        Run r = run("stats", WELL.resolve("datasets/periodic2d/data/train").toString(), "--json", "--out",
+        CliRun r = CliRun.of("stats", WELL.resolve("datasets/periodic2d/data/train").toString(), "--json", "--out",
                 yaml.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("stats: 48/48 frames (100%)"), r.err());
@@ -126,7 +105,7 @@ class DataCommandsTest {
                     out.toString(), "--format", "hdf5"},
                 new String[] {"inspect", tmp.resolve("missing.hdf5").toString()});
         for (String[] args : cases) {
-            Run r = run(args);
+            CliRun r = CliRun.of(args);
             String what = String.join(" ", args);
             assertNotEquals(0, r.code(), what);
             List<String> lines = r.err().lines().filter(l -> l.startsWith("walrus: ")).toList();

@@ -2,9 +2,6 @@ package org.walrusjava.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,36 +26,21 @@ class TrainCommandTest {
         data = AdvectionData.write(dir.resolve("advection"), "tracer", 2, 1, 8);
     }
 
-    /** [exit code, stdout, stderr] */
-    static Object[] run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void quickRunStopsResumesAndExports() throws Exception {
         Path runDir = dir.resolve("run");
-        Object[] first = run("train", "--config", CONFIG, "--init", FIXTURES.resolve("walrus.pt").toString(),
+        CliRun first = CliRun.of("train", "--config", CONFIG, "--init", FIXTURES.resolve("walrus.pt").toString(),
                 "--data", data.toString(), "--steps", "3", "--batch-size", "1", "--lr", "1e-4", "--seed", "5",
                 "--out", runDir.toString(), "--stop-at", "2", "data.module_parameters.n_steps_input=3");
-        assertEquals(0, first[0], first[2].toString());
-        assertTrue(first[1].toString().contains("stopped at step 2 of 3"), first[1].toString());
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("stopped at step 2 of 3"), first.out());
         assertTrue(Files.isDirectory(runDir.resolve("checkpoints/step-0000002")));
         assertFalse(Files.exists(runDir.resolve("final.safetensors")));
 
         Path pt = dir.resolve("final.pt");
-        Object[] second = run("train", "--resume", runDir.toString(), "--steps", "3", "--export", pt.toString());
-        assertEquals(0, second[0], second[2].toString());
-        assertTrue(second[2].toString().contains("train: step 3/3"), second[2].toString());
+        CliRun second = CliRun.of("train", "--resume", runDir.toString(), "--steps", "3", "--export", pt.toString());
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.err().contains("train: step 3/3"), second.err());
         Map<String, Tensor> weights = SafeTensors.read(runDir.resolve("final.safetensors"));
         Map<String, Tensor> exported = TorchCheckpoint.read(pt);
         assertEquals(weights.keySet(), exported.keySet());
@@ -70,12 +52,12 @@ class TrainCommandTest {
     @Test
     void configFormTrainsOnTheConfigsDatasetsAndValidates() throws Exception {
         Path runDir = dir.resolve("config-run");
-        Object[] r = run("train", "--config", CONFIG, "--out", runDir.toString(),
+        CliRun r = CliRun.of("train", "--config", CONFIG, "--out", runDir.toString(),
                 "+data.well_base_path=" + dir, "+data.module_parameters.well_dataset_info.advection.include_filters=[]",
                 "data.module_parameters.n_steps_input=3", "+trainer.steps=2", "+trainer.validate_every=2",
                 "+trainer.validation_steps=2", "+trainer.validation_trajectories=1", "+trainer.save_every=1");
-        assertEquals(0, r[0], r[2].toString());
-        assertTrue(r[1].toString().contains("validation VRMSE"), r[1].toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("validation VRMSE"), r.out());
         assertTrue(Files.exists(runDir.resolve("final.safetensors")));
         assertTrue(Files.readString(runDir.resolve("checkpoints/best")).contains("step-0000002"));
         assertTrue(Files.readString(runDir.resolve("log.jsonl")).contains("\"persistence_score\""));
@@ -83,20 +65,20 @@ class TrainCommandTest {
 
     @Test
     void mistakesAreOneLineErrors() {
-        Object[] noOut = run("train", "--config", CONFIG, "--data", data.toString(), "--steps", "1");
-        assertEquals(2, noOut[0]);
-        assertTrue(noOut[2].toString().contains("--out"), noOut[2].toString());
-        Object[] badPart = run("train", "--config", CONFIG, "--data", data.toString(), "--steps", "1", "--freeze",
+        CliRun noOut = CliRun.of("train", "--config", CONFIG, "--data", data.toString(), "--steps", "1");
+        assertEquals(2, noOut.code());
+        assertTrue(noOut.err().contains("--out"), noOut.err());
+        CliRun badPart = CliRun.of("train", "--config", CONFIG, "--data", data.toString(), "--steps", "1", "--freeze",
                 "encodr", "--out", dir.resolve("bad").toString(), "data.module_parameters.n_steps_input=3");
-        assertEquals(2, badPart[0]);
-        assertTrue(badPart[2].toString().contains("'encodr' matches no parameter"), badPart[2].toString());
-        assertEquals(1, badPart[2].toString().strip().lines().count(), badPart[2].toString());
+        assertEquals(2, badPart.code());
+        assertTrue(badPart.err().contains("'encodr' matches no parameter"), badPart.err());
+        assertEquals(1, badPart.err().strip().lines().count(), badPart.err());
         assertFalse(Files.exists(dir.resolve("bad")), "nothing written for a run that could not start");
-        Object[] resumeWithLr = run("train", "--resume", dir.resolve("nothing").toString(), "--lr", "1");
-        assertEquals(2, resumeWithLr[0]);
-        assertTrue(resumeWithLr[2].toString().contains("only --steps"), resumeWithLr[2].toString());
-        Object[] notARun = run("train", "--resume", dir.toString());
-        assertEquals(2, notARun[0]);
-        assertTrue(notARun[2].toString().contains("not a training run folder"), notARun[2].toString());
+        CliRun resumeWithLr = CliRun.of("train", "--resume", dir.resolve("nothing").toString(), "--lr", "1");
+        assertEquals(2, resumeWithLr.code());
+        assertTrue(resumeWithLr.err().contains("only --steps"), resumeWithLr.err());
+        CliRun notARun = CliRun.of("train", "--resume", dir.toString());
+        assertEquals(2, notARun.code());
+        assertTrue(notARun.err().contains("not a training run folder"), notARun.err());
     }
 }
