@@ -22,8 +22,8 @@ public final class GrayScott2d implements SimulatedSystem {
     private static final double TIME_STEP = 2.5;
     private static final int STEPS_PER_FRAME = 6;
     /**
-     * Steps run before the first saved frame. The Gaussian blobs first relax violently (over the first frames the
-     * one-step change is twice persistence's error, then it settles); trajectories start once patterns grow.
+     * Steps run before the first saved frame. The Gaussian blobs first relax abruptly (over the first frames,
+     * extrapolating the last change does twice as badly as persistence); trajectories start once patterns grow.
      */
     private static final int SPIN_UP_STEPS = 100;
 

@@ -10,13 +10,14 @@ import org.bytedeco.pytorch.global.torch;
  * because its own thread pool spins against libtorch's OpenMP threads. oneDNN runs its GEMMs on libtorch's OpenMP
  * pool, so a large product uses every thread with no second pool. Measured on 2 cores: 6144x1408 by 1408x4224
  * (a full-size Walrus projection at 128x128) 0.73 s through OpenBLAS, 0.43 s through oneDNN, results equal to
- * fp32 rounding. The two reorders into and out of oneDNN's layout cost a copy of x and y, so small products and
- * everything autograd records (training keeps its usual, differentiable path) stay on {@code torch.linear}.
+ * fp32 rounding, the reorders of x, W and y into and out of oneDNN's layout included (W is reordered per call
+ * rather than cached, which would double the weights' memory to save a few percent). Small products, where the reorders cost
+ * more than the second thread gains, and everything autograd records (training keeps its usual, differentiable
+ * path) stay on {@code torch.linear}.
  */
 final class OneDnnLinear {
-    /** Below this many multiply-adds the reorders cost more than the second thread gains. */
     private static final double MIN_MULTIPLY_ADDS = 2e7;
-    private static final boolean AVAILABLE = torch.hasMKLDNN() && System.getenv("WALRUS_NO_ONEDNN_LINEAR") == null;
+    private static final boolean AVAILABLE = torch.hasMKLDNN();
 
     private OneDnnLinear() {}
 
