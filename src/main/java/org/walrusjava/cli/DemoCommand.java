@@ -17,7 +17,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "walrus-demo", description = "report folder (default ./${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--quick", description = "smaller data, model and training (about 80 seconds on 2 cores instead of 8 minutes)")
+    @Option(names = "--quick", description = "smaller data, model and training (about 1 minute on 2 cores instead of 7)")
     boolean quick;
 
     @Option(names = "--checkpoint", paramLabel = "CKPT", description = "evaluate these weights zero-shot instead of training")

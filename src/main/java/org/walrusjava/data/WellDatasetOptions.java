@@ -6,17 +6,23 @@ import java.util.Map;
 /**
  * Per-dataset options of the released config (`data.module_parameters.well_dataset_info.<dataset>`): field
  * transforms by field name, and the 3-D datasets' step / batch downsample factors (0.5: half the input steps and
- * half the batch size of 2-D data).
+ * half the batch size of 2-D data), and walrus-java's {@code sampling_weight}: the dataset's relative share of
+ * training steps (1 by default; the released recipe draws every dataset equally often).
  */
 public record WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, double stepDownsampleFactor,
-                                 double batchDownsampleFactor) {
+                                 double batchDownsampleFactor, double samplingWeight) {
 
     public WellDatasetOptions {
         fieldTransforms = Map.copyOf(fieldTransforms);
     }
 
+    public WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, double stepDownsampleFactor,
+                              double batchDownsampleFactor) {
+        this(fieldTransforms, stepDownsampleFactor, batchDownsampleFactor, 1.0);
+    }
+
     public static WellDatasetOptions defaults() {
-        return new WellDatasetOptions(Map.of(), 1.0, 1.0);
+        return new WellDatasetOptions(Map.of(), 1.0, 1.0, 1.0);
     }
 
     /** The options for {@code datasetName} in a parsed Walrus config; defaults where the config has none. */
@@ -29,7 +35,7 @@ public record WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, do
             t.forEach((field, fn) -> transforms.put(String.valueOf(field), FieldTransform.parse(String.valueOf(fn))));
         }
         return new WellDatasetOptions(transforms, number(m.get("step_downsample_factor")),
-                number(m.get("batch_downsample_factor")));
+                number(m.get("batch_downsample_factor")), number(m.get("sampling_weight")));
     }
 
     private static double number(Object v) {

@@ -77,7 +77,8 @@ final class DemoModel {
         root.put("lr_scheduler", map("_target_", "walrus.optim.schedulers.InverseSqrtLinearWarmupSqrtCooldown",
                 "warmup_epochs", 1, "cooldown_epochs", 1, "warmup_lr_factor", 0.1, "max_epochs", EPOCHS));
 
-        List<List<Integer>> kernels = List.of(List.of(8, 4), List.of(8, 4), List.of(8, 4));
+        List<Integer> kernel = List.of(m.kernel(), m.kernel());
+        List<List<Integer>> kernels = List.of(kernel, kernel, kernel);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("_target_", "walrus.models.IsotropicModel");
         model.put("encoder", map("base_kernel_size3d", kernels));
@@ -104,6 +105,10 @@ final class DemoModel {
         module.put("min_dt_stride", 1);
         module.put("max_dt_stride", 1);
         module.put("max_samples", Math.max(1, t.steps() / EPOCHS));
+        Map<String, Object> perDataset = new LinkedHashMap<>();
+        for (DemoSettings.Dataset d : settings.datasets())
+            if (d.samplingWeight() != 1) perDataset.put(d.system().name(), map("sampling_weight", d.samplingWeight()));
+        if (!perDataset.isEmpty()) module.put("well_dataset_info", perDataset);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("field_index_map_override", new LinkedHashMap<>(FieldVocabulary.released().toIndexMap()));
         data.put("module_parameters", module);

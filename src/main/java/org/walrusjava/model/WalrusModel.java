@@ -115,12 +115,27 @@ public final class WalrusModel extends Module {
         return blocks.size();
     }
 
+    /**
+     * A convolution whose kernel is shorter than its stride would silently skip grid points, so a config with small
+     * kernels (such as the demo's) refuses the grids whose strides outgrow them.
+     */
+    private void requireKernelsCoverStrides(long[] grid, int[][] strides) {
+        int[][] kernel = config.baseKernel();
+        for (int a = 0; a < grid.length; a++)
+            for (int stage = 0; stage < 2; stage++)
+                if (grid[a] > 1 && kernel[a][stage] < strides[a][stage])
+                    throw new UserError("grid " + Arrays.toString(grid) + ": axis " + a + " needs stride "
+                            + strides[a][stage] + " in encoder stage " + (stage + 1) + ", larger than this model's kernel "
+                            + kernel[a][stage] + " (base_kernel_size3d); use a smaller grid or a model with larger kernels");
+    }
+
     /** §1.2-1.3: scale by the learned scalar, pad, append boundary flags, roll, encode; then draw the block rolls. */
     public Pass encode(Tensor x, long[] labels, int[][] bcs, Rolls rolls, ForwardTrace trace) {
         long[] grid = Arrays.copyOfRange(x.shape(), 3, 6);
         if (labels.length != x.size(2))
             throw new UserError(labels.length + " field indices for " + x.size(2) + " input channels");
         int[][] strides = strideTable.strides(grid);
+        requireKernelsCoverStrides(grid, strides);
         Encoder encoder = embed[dimensionKey(grid)];
         Decoder decoder = debed[dimensionKey(grid)];
 

@@ -6,7 +6,9 @@ import org.walrusjava.UserError;
 
 /**
  * Which windows each micro-batch trains on (spec §5, the reference's BatchedMultisetSampler): a dataset drawn
- * uniformly, whatever its size, then the next {@code batchSize} windows of that dataset's shuffled order. A
+ * uniformly, whatever its size, then the next {@code batchSize} windows of that dataset's shuffled order. Datasets
+ * may instead be given sampling weights (a walrus-java extension, {@code sampling_weight}): a dataset whose steps
+ * cost far more than the others' (3-D among 2-D) can then take a smaller share of the steps. A
  * dataset whose order is used up starts a fresh shuffle (a new "cycle"). Everything it remembers is in
  * {@link #state()}, so a resumed run draws exactly what an uninterrupted one would.
  */
@@ -23,16 +25,27 @@ public final class DatasetSampler {
     public record Draw(int dataset, long[] indices) {}
 
     private final long[] sizes;
+    /** Cumulative sampling weights, or null when all datasets are equally likely. */
+    private final double[] cumulativeWeights;
     private final long seed;
     private final long[] cycles;
     private final long[] cursors;
     private final long[][] orders;
 
+    /** Every dataset equally likely, as released. */
     public DatasetSampler(long[] datasetSizes, long seed) {
+        this(datasetSizes, null, seed);
+    }
+
+    /** @param weights relative probability of each dataset (positive), or null for uniform */
+    public DatasetSampler(long[] datasetSizes, double[] weights, long seed) {
         for (int i = 0; i < datasetSizes.length; i++)
             if (datasetSizes[i] < 1) throw new UserError("training dataset " + i + " has no windows");
         if (datasetSizes.length == 0) throw new UserError("no training datasets");
+        if (weights != null && weights.length != datasetSizes.length)
+            throw new IllegalArgumentException(weights.length + " weights for " + datasetSizes.length + " datasets");
         this.sizes = datasetSizes.clone();
+        this.cumulativeWeights = weights == null || Arrays.stream(weights).distinct().count() == 1 ? null : cumulative(weights);
         this.seed = seed;
         this.cycles = new long[sizes.length];
         this.cursors = new long[sizes.length];
@@ -41,7 +54,7 @@ public final class DatasetSampler {
 
     /** Draws the dataset with {@code rng} and takes batchSizes[dataset] windows from it. */
     public Draw next(Random rng, int[] batchSizes) {
-        int d = rng.nextInt(sizes.length);
+        int d = cumulativeWeights == null ? rng.nextInt(sizes.length) : weighted(rng.nextDouble());
         long[] out = new long[batchSizes[d]];
         for (int i = 0; i < out.length; i++) {
             if (cursors[d] == sizes[d]) {
@@ -52,6 +65,24 @@ public final class DatasetSampler {
             out[i] = order(d)[(int) cursors[d]++];
         }
         return new Draw(d, out);
+    }
+
+    private int weighted(double u) {
+        double target = u * cumulativeWeights[cumulativeWeights.length - 1];
+        int d = 0;
+        while (d < cumulativeWeights.length - 1 && cumulativeWeights[d] <= target) d++;
+        return d;
+    }
+
+    private static double[] cumulative(double[] weights) {
+        double[] out = new double[weights.length];
+        double sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (!(weights[i] > 0) || !Double.isFinite(weights[i]))
+                throw new UserError("sampling weight of training dataset " + i + " is " + weights[i] + "; it must be positive");
+            out[i] = sum += weights[i];
+        }
+        return out;
     }
 
     public State state() {

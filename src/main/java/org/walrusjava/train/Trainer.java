@@ -21,7 +21,7 @@ import org.walrusjava.tensor.Tensor;
 
 /**
  * The training loop of the released recipe (spec §5). One optimizer step: {@code gradAccSteps} micro-batches, each
- * from a dataset drawn uniformly and then windows from that dataset's shuffled order (random time stride and cube
+ * from a dataset drawn uniformly (or by the datasets' sampling weights) and then windows from that dataset's shuffled order (random time stride and cube
  * rotation per batch, random jitter rolls, drop-path); loss / gradAccSteps backpropagated per micro-batch; joint
  * gradient norm clipped; AdamW with the scheduled learning rate and per-part multipliers.
  *
@@ -33,8 +33,8 @@ import org.walrusjava.tensor.Tensor;
  * "latest" and "best" pointers) and, at the end, final.safetensors.
  */
 public final class Trainer {
-    /** A dataset to train on and its micro-batch size. */
-    public record Source(WellDataset dataset, int batchSize) {}
+    /** A dataset to train on, its micro-batch size and its relative share of the micro-batches. */
+    public record Source(WellDataset dataset, int batchSize, double samplingWeight) {}
 
     /** Where a call to {@link #train} ended. */
     public record Result(long step, double lastLoss, Validation.Result lastValidation, Path checkpoint) {}
@@ -91,7 +91,8 @@ public final class Trainer {
         parameters = ModelParts.select(model, options.freeze(), options.lrMultipliers());
         optimizer = new AdamW(parameters, options.optimizer());
         curve = options.schedule().curve(options.optimizer().lr());
-        sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(), options.seed());
+        sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
+                sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
         Tensor.manualSeed(options.seed());
     }
 

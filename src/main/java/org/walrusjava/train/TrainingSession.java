@@ -51,7 +51,7 @@ public final class TrainingSession implements AutoCloseable {
         for (Path p : paths) {
             WellDataset train = open(p, "train", vocabulary, config, o, false);
             var options = datasetOptions(config, train);
-            sources.add(new Trainer.Source(train, options.batchSize(o.batchSize())));
+            sources.add(new Trainer.Source(train, options.batchSize(o.batchSize()), options.samplingWeight()));
             if (o.validateEvery() > 0 && WellPaths.isDatasetRoot(p) && WellPaths.splits(p).contains("valid"))
                 validationSets.add(open(p, "valid", vocabulary, config, o, true));
         }

@@ -35,14 +35,15 @@ class DemoTest {
             // The frame spacing of every system makes persistence neither trivial nor hopeless.
             assertTrue(persistence >= 0.05 && persistence <= 0.5, system + " persistence 1-step VRMSE " + persistence);
             assertTrue(s.get("persistence").get("vrmse_10step").asDouble() > persistence, system);
-            // 78 s of training on 2 cores is not enough to beat persistence everywhere (see the README's demo
-            // section): the model must not be worse than it by more than 10%, and must beat it on acoustics.
+            // The full run reaches the bar (at most half of persistence at one step) on every system; the
+            // quick run's 200 steps (about 45 s of training) reach 0.46 of persistence on acoustics and 0.64-0.85
+            // on the others, so the margin here is smaller.
             double model = s.get("model").get("vrmse_1step").asDouble();
-            boolean learns = system.equals("acoustics_2d");
-            assertTrue(model < (learns ? 0.95 : 1.1) * persistence, system + ": model " + model + " vs persistence " + persistence);
+            double margin = system.equals("acoustics_2d") ? 0.6 : 0.95;
+            assertTrue(model < margin * persistence, system + ": model " + model + " vs persistence " + persistence);
             double model10 = s.get("model").get("vrmse_10step").asDouble();
             double persistence10 = s.get("persistence").get("vrmse_10step").asDouble();
-            assertTrue(model10 < (learns ? 1.0 : 1.1) * persistence10, system + ": 10-step model " + model10 + " vs persistence " + persistence10);
+            assertTrue(model10 < persistence10, system + ": 10-step model " + model10 + " vs persistence " + persistence10);
             assertEquals(1, s.get("held_out_trajectories").asInt());
         }
         assertTrue(log.toString().contains("advection_diffusion_3d"), log.toString());

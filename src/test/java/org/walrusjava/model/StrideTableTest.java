@@ -67,6 +67,25 @@ class StrideTableTest {
         }
     }
 
+    /** The demo's 2-point kernels cover its stride-1 grids but not a 256-point axis, which needs stride 4. */
+    @Test
+    void kernelsShorterThanTheirStrideAreRefused() {
+        WalrusConfig c = TinyFixtures.config();
+        int[][] small = {{2, 2}, {2, 2}, {2, 2}};
+        WalrusModel model = new WalrusModel(new WalrusConfig(c.hiddenDim(), c.intermediateDim(), c.processorBlocks(),
+                c.spaceHeads(), c.timeHeads(), c.nStates(), c.groups(), true, true, true, c.includeD(), small, 0.0, 0.0, 0));
+        Initializer.initialize(model, 3, DType.FLOAT32, Device.CPU);
+        long[] labels = {28, 3};
+        int[][] bcs = {{2, 2}, {2, 2}, {2, 2}};
+        try (Autograd off = Autograd.off()) {
+            Tensor fits = Tensor.randn(DType.FLOAT32, Device.CPU, 2, 1, 2, 32, 32, 1);
+            assertArrayEquals(fits.shape(), model.forward(fits, labels, bcs, Rolls.zero()).shape());
+            Tensor tooCoarse = Tensor.randn(DType.FLOAT32, Device.CPU, 2, 1, 2, 256, 32, 1);
+            UserError e = assertThrows(UserError.class, () -> model.forward(tooCoarse, labels, bcs, Rolls.zero()));
+            assertTrue(e.getMessage().contains("stride 4") && e.getMessage().contains("kernel 2"), e.getMessage());
+        }
+    }
+
     /** max |f(roll x) - roll f(x)| / max |f(x)| for a 12-point roll along H; also checks the output shape. */
     private static double equivarianceError(WalrusModel model, Tensor x, long[] labels, int[][] bcs) {
         Tensor y = model.forward(x, labels, bcs, Rolls.zero());

@@ -41,4 +41,34 @@ class DatasetSamplerTest {
         for (int i = 9; i < 30; i++)
             assertArrayEquals(a.next(new Random(i), new int[] {2, 3}).indices(), b.next(new Random(i), new int[] {2, 3}).indices());
     }
+
+    @Test
+    void samplingWeightsSetEachDatasetsShareOfTheDraws() {
+        DatasetSampler s = new DatasetSampler(new long[] {50, 50, 50}, new double[] {1, 1, 0.5}, 3);
+        Random rng = new Random(4);
+        int[] counts = new int[3];
+        for (int i = 0; i < 5000; i++) counts[s.next(rng, new int[] {1, 1, 1}).dataset()]++;
+        assertEquals(2000, counts[0], 120);
+        assertEquals(2000, counts[1], 120);
+        assertEquals(1000, counts[2], 100, "half the weight, half the draws");
+    }
+
+    @Test
+    void equalWeightsDrawExactlyAsTheUniformSampler() {
+        DatasetSampler uniform = new DatasetSampler(new long[] {7, 11}, 5);
+        DatasetSampler equal = new DatasetSampler(new long[] {7, 11}, new double[] {2, 2}, 5);
+        for (int i = 0; i < 40; i++) {
+            DatasetSampler.Draw a = uniform.next(new Random(i), new int[] {2, 3});
+            DatasetSampler.Draw b = equal.next(new Random(i), new int[] {2, 3});
+            assertEquals(a.dataset(), b.dataset());
+            assertArrayEquals(a.indices(), b.indices());
+        }
+    }
+
+    @Test
+    void nonPositiveWeightsAreRefused() {
+        var e = assertThrows(org.walrusjava.UserError.class,
+                () -> new DatasetSampler(new long[] {3, 3}, new double[] {1, 0}, 1));
+        assertTrue(e.getMessage().contains("dataset 1") && e.getMessage().contains("positive"), e.getMessage());
+    }
 }
