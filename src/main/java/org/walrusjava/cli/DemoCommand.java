@@ -17,8 +17,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "walrus-demo", description = "report folder (default ./${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--quick", description = "smaller data, model and training (about 1 minute on 2 cores instead of 7)")
+    @Option(names = "--quick", description = "smaller data and shorter training (about 1 minute on 2 cores instead of 7)")
     boolean quick;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the simulations, the initial weights and the"
+            + " training order (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--checkpoint", paramLabel = "CKPT", description = "evaluate these weights zero-shot instead of training")
     Path checkpoint;
@@ -30,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if ((checkpoint == null) != (config == null))
             throw new UserError("--checkpoint and --config go together");
-        DemoSettings settings = quick ? DemoSettings.quick() : DemoSettings.full();
+        DemoSettings settings = (quick ? DemoSettings.quick() : DemoSettings.full()).withSeed(seed);
         long t0 = System.nanoTime();
         Demo.Result r = checkpoint == null ? Demo.run(settings, out, System.out)
                 : Demo.runZeroShot(settings, checkpoint, config, out, System.out);
