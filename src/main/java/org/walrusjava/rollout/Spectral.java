@@ -1,6 +1,7 @@
 package org.walrusjava.rollout;
 
 import java.util.Arrays;
+import org.walrusjava.numerics.Fft;
 
 /**
  * The Well's binned spectral error (the-well.md §1.5, `binned_spectral_mse`) on one grid. Isotropic wavenumber

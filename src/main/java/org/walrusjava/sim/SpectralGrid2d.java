@@ -1,5 +1,7 @@
 package org.walrusjava.sim;
 
+import org.walrusjava.numerics.Fft;
+
 /**
  * Fourier transforms and wavenumbers of a periodic nx x ny grid on [0, 2 pi)^2 (row-major, x index first), so the
  * wavenumbers are integers. Real fields travel in pairs: f + i g is transformed once and the two Hermitian spectra

@@ -1,8 +1,9 @@
-package org.walrusjava.rollout;
+package org.walrusjava.numerics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class FftTest {
@@ -62,6 +63,53 @@ class FftTest {
             int index = (k[0] * 3 + k[1]) * 5 + k[2];
             assertEquals(sr, re[index], 1e-10);
             assertEquals(si, im[index], 1e-10);
+        }
+    }
+
+    @Test
+    void matchesDirectSumForMixedRadixLengthsAndBatches() {
+        for (int n : new int[] {1, 2, 3, 4, 5, 6, 8, 12, 17, 32, 48, 96, 100, 384}) {
+            int batch = 3;
+            SplittableRandom rng = new SplittableRandom(n);
+            double[] re = new double[n * batch], im = new double[n * batch];
+            for (int i = 0; i < re.length; i++) {
+                re[i] = rng.nextGaussian();
+                im[i] = rng.nextGaussian();
+            }
+            double[] outRe = re.clone(), outIm = im.clone();
+            new Fft(n).transform(outRe, outIm, 0, batch, false, new double[n * batch], new double[n * batch]);
+            for (int b = 0; b < batch; b++)
+                for (int k = 0; k < n; k++) {
+                    double sr = 0, si = 0;
+                    for (int x = 0; x < n; x++) {
+                        double angle = -2 * Math.PI * ((long) x * k % n) / n;
+                        sr += re[x * batch + b] * Math.cos(angle) - im[x * batch + b] * Math.sin(angle);
+                        si += re[x * batch + b] * Math.sin(angle) + im[x * batch + b] * Math.cos(angle);
+                    }
+                    assertEquals(sr, outRe[k * batch + b], 1e-10 * n, "n=" + n + " k=" + k);
+                    assertEquals(si, outIm[k * batch + b], 1e-10 * n, "n=" + n + " k=" + k);
+                }
+        }
+    }
+
+    @Test
+    void inverseUndoesForwardUpToTheLengthForEveryKindOfLength() {
+        for (int n : new int[] {12, 64, 30, 7}) {
+            int batch = 2;
+            SplittableRandom rng = new SplittableRandom(n);
+            double[] re = new double[n * batch], im = new double[n * batch];
+            for (int i = 0; i < re.length; i++) {
+                re[i] = rng.nextGaussian();
+                im[i] = rng.nextGaussian();
+            }
+            double[] r = re.clone(), i2 = im.clone(), workRe = new double[n * batch], workIm = new double[n * batch];
+            Fft fft = new Fft(n);
+            fft.transform(r, i2, 0, batch, false, workRe, workIm);
+            fft.transform(r, i2, 0, batch, true, workRe, workIm);
+            for (int i = 0; i < re.length; i++) {
+                assertEquals(re[i], r[i] / n, 1e-12, "n=" + n);
+                assertEquals(im[i], i2[i] / n, 1e-12, "n=" + n);
+            }
         }
     }
 }
