@@ -2,6 +2,7 @@ package org.walrusjava.data;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.walrusjava.UserError;
 
 /**
  * Per-dataset options of the released config (`data.module_parameters.well_dataset_info.<dataset>`): field
@@ -14,11 +15,6 @@ public record WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, do
 
     public WellDatasetOptions {
         fieldTransforms = Map.copyOf(fieldTransforms);
-    }
-
-    public WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, double stepDownsampleFactor,
-                              double batchDownsampleFactor) {
-        this(fieldTransforms, stepDownsampleFactor, batchDownsampleFactor, 1.0);
     }
 
     public static WellDatasetOptions defaults() {
@@ -34,8 +30,12 @@ public record WellDatasetOptions(Map<String, FieldTransform> fieldTransforms, do
         if (m.get("field_transforms") instanceof Map<?, ?> t) {
             t.forEach((field, fn) -> transforms.put(String.valueOf(field), FieldTransform.parse(String.valueOf(fn))));
         }
+        double weight = number(m.get("sampling_weight"));
+        if (!(weight > 0) || !Double.isFinite(weight))
+            throw new UserError("data.module_parameters.well_dataset_info." + datasetName + ".sampling_weight is "
+                    + weight + "; it must be a positive number");
         return new WellDatasetOptions(transforms, number(m.get("step_downsample_factor")),
-                number(m.get("batch_downsample_factor")), number(m.get("sampling_weight")));
+                number(m.get("batch_downsample_factor")), weight);
     }
 
     private static double number(Object v) {

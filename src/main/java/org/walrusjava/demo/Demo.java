@@ -139,7 +139,8 @@ public final class Demo {
         doc.put("systems", systems);
         doc.put("rollout_steps", settings.rolloutSteps());
         doc.put("model", Map.of("hidden_dim", settings.model().hidden(), "processor_blocks", settings.model().blocks(),
-                "heads", settings.model().heads(), "kernel", settings.model().kernel(), "training_steps", settings.training().steps()));
+                "heads", settings.model().heads(), "kernel", settings.model().kernel(),
+                "training_steps", settings.training().steps()));
         return doc;
     }
 

@@ -60,11 +60,13 @@ public record DemoSettings(List<Dataset> datasets, Model model, Training trainin
      * per window in the loss for 1.3x the cost of two.
      */
     public static DemoSettings full() {
-        return new DemoSettings(datasets(20, 10, 32, 0.3), new Model(64, 16, 2, 2, 2), new Training(1600, 1, 1e-3, 3), 10, 0);
+        return new DemoSettings(datasets(20, 10, 32, 0.3), new Model(64, 16, 2, 2, 2), new Training(1600, 1, 1e-3, 3),
+                10, 0);
     }
 
     public static DemoSettings quick() {
-        return new DemoSettings(datasets(10, 8, 20, 0.3), new Model(64, 16, 2, 2, 2), new Training(200, 1, 1e-3, 3), 10, 0);
+        return new DemoSettings(datasets(10, 8, 20, 0.3), new Model(64, 16, 2, 2, 2), new Training(200, 1, 1e-3, 3),
+                10, 0);
     }
 
     public DemoSettings withSeed(long newSeed) {

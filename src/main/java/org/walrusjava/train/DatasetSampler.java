@@ -45,7 +45,7 @@ public final class DatasetSampler {
         if (weights != null && weights.length != datasetSizes.length)
             throw new IllegalArgumentException(weights.length + " weights for " + datasetSizes.length + " datasets");
         this.sizes = datasetSizes.clone();
-        this.cumulativeWeights = weights == null || Arrays.stream(weights).distinct().count() == 1 ? null : cumulative(weights);
+        this.cumulativeWeights = weights == null ? null : cumulative(weights);
         this.seed = seed;
         this.cycles = new long[sizes.length];
         this.cursors = new long[sizes.length];
@@ -82,7 +82,8 @@ public final class DatasetSampler {
                 throw new UserError("sampling weight of training dataset " + i + " is " + weights[i] + "; it must be positive");
             out[i] = sum += weights[i];
         }
-        return out;
+        // equal weights draw exactly as the released uniform sampler does
+        return Arrays.stream(weights).distinct().count() == 1 ? null : out;
     }
 
     public State state() {

@@ -21,9 +21,10 @@ import org.walrusjava.tensor.Tensor;
 
 /**
  * The training loop of the released recipe (spec §5). One optimizer step: {@code gradAccSteps} micro-batches, each
- * from a dataset drawn uniformly (or by the datasets' sampling weights) and then windows from that dataset's shuffled order (random time stride and cube
- * rotation per batch, random jitter rolls, drop-path); loss / gradAccSteps backpropagated per micro-batch; joint
- * gradient norm clipped; AdamW with the scheduled learning rate and per-part multipliers.
+ * from a dataset drawn uniformly (or by the datasets' sampling weights) and then windows from that dataset's
+ * shuffled order (random time stride and cube rotation per batch, random jitter rolls, drop-path); loss /
+ * gradAccSteps backpropagated per micro-batch; joint gradient norm clipped; AdamW with the scheduled learning rate
+ * and per-part multipliers.
  *
  * <p>Every random choice of micro-batch m is drawn from a generator seeded by (seed, m); the sampler's position and
  * libtorch's generator (drop-path) go into checkpoints. A run stopped and resumed from a checkpoint therefore ends

@@ -110,7 +110,7 @@ class BadInputTest {
     void infFromATransformIsNamedWithTheTransform() {
         Path file = SyntheticWellFile.write(tmp, "i.hdf5", s -> { });
         try (WellDataset d = WellDataset.builder(file).windows(WindowSpec.evaluation(1, 1, 1)).extendVocabulary(true)
-                .options(new WellDatasetOptions(Map.of("velocity", FieldTransform.LOG10), 1, 1)).build()) {
+                .options(new WellDatasetOptions(Map.of("velocity", FieldTransform.LOG10), 1, 1, 1)).build()) {
             String m = oneLine(assertThrows(UserError.class, () -> d.sample(0, new Random(0))), file);
             assertTrue(m.endsWith("field 'velocity' (after log10) has Inf in channel velocity_x of trajectory 0, step 0"),
                     m);

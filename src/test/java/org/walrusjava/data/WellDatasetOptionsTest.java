@@ -26,4 +26,12 @@ class WellDatasetOptionsTest {
         assertEquals(4, o.batchSize(4));
         assertEquals(1.0, o.samplingWeight());
     }
+
+    @Test
+    void aNonPositiveSamplingWeightNamesItsKey() {
+        var e = assertThrows(org.walrusjava.UserError.class, () -> WellDatasetOptions.fromConfig(
+                config(Map.of("sampling_weight", 0)), "turbulence_3d"));
+        assertEquals("data.module_parameters.well_dataset_info.turbulence_3d.sampling_weight is 0.0; it must be a"
+                + " positive number", e.getMessage());
+    }
 }

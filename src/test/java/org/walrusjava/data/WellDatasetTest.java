@@ -109,14 +109,14 @@ class WellDatasetTest {
 
     @Test
     void fieldTransformsRenameAndTransformValues() {
-        WellDatasetOptions zeros = new WellDatasetOptions(Map.of("density", FieldTransform.ZEROS_LIKE), 1, 1);
+        WellDatasetOptions zeros = new WellDatasetOptions(Map.of("density", FieldTransform.ZEROS_LIKE), 1, 1, 1);
         try (WellDataset d = periodic(WindowSpec.evaluation(1, 1, 1)).options(zeros).build()) {
             assertEquals("zeros_like_density", d.info().variableChannels().getFirst());
             assertEquals(7, d.info().fieldIndices()[0]);
             Batch b = d.sample(5, new Random(0));
             for (int i = 0; i < b.input().length; i += 5) assertEquals(0f, b.input()[i]);
         }
-        WellDatasetOptions log = new WellDatasetOptions(Map.of("density", FieldTransform.LOG10), 1, 1);
+        WellDatasetOptions log = new WellDatasetOptions(Map.of("density", FieldTransform.LOG10), 1, 1, 1);
         try (WellDataset d = WellDataset.builder(TENSOR).windows(WindowSpec.evaluation(1, 1, 1)).options(log)
                 .extendVocabulary(true).build();
              WellFile f = WellFile.open(d.info().files().getFirst())) {

@@ -70,5 +70,7 @@ class DatasetSamplerTest {
         var e = assertThrows(org.walrusjava.UserError.class,
                 () -> new DatasetSampler(new long[] {3, 3}, new double[] {1, 0}, 1));
         assertTrue(e.getMessage().contains("dataset 1") && e.getMessage().contains("positive"), e.getMessage());
+        assertThrows(org.walrusjava.UserError.class, () -> new DatasetSampler(new long[] {3, 3}, new double[] {-1, -1}, 1),
+                "equal weights are checked too");
     }
 }
