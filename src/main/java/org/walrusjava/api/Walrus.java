@@ -80,7 +80,11 @@ public final class Walrus {
 
     /** The next frame (1, B, C_var, H, W, D) in physical units, padded components zero. */
     public Tensor predict(Tensor raw, CaseSpec c, Rolls rolls) {
-        return step(raw, c, rolls, null).nextFrame();
+        validate(raw, c);
+        try (Autograd off = Autograd.off()) {
+            return predictor.next(raw.to(model.deviceOfWeights()), c.fieldIndices(), c.bcs(), c.variableChannels(),
+                    c.paddedFieldMask(), rolls);
+        }
     }
 
     /**

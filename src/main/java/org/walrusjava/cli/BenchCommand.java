@@ -41,6 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        System.out.println(tunables != null ? "native allocator: GLIBC_TUNABLES=" + tunables
+                : "native allocator: glibc defaults (large tensors are faulted in afresh on every allocation; "
+                        + "bin/walrus sets GLIBC_TUNABLES, see bin/native-env)");
         switch (what) {
             case "model" -> model();
             case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);

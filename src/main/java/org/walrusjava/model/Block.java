@@ -15,8 +15,15 @@ final class Block extends Module {
         time = child("time_mixing", new TimeMixing(c));
     }
 
-    Tensor forward(Tensor x, boolean training) {
+    /**
+     * @param lastPositionOnly space-mix only the last time position (the result then has T = 1): time mixing is
+     *     the only step that looks across positions, so a caller that needs nothing but the last position of the
+     *     last block saves the others' space mixing
+     */
+    Tensor forward(Tensor x, boolean training, boolean lastPositionOnly) {
         DropPath dp = training ? new DropPath(dropPathRate) : DropPath.OFF;
-        return space.forward(time.forward(x, dp), dp);
+        Tensor mixed = time.forward(x, dp);
+        if (lastPositionOnly) mixed = mixed.narrow(0, mixed.size(0) - 1, 1);
+        return space.forward(mixed, dp);
     }
 }

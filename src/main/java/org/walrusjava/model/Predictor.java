@@ -30,13 +30,28 @@ public final class Predictor {
      */
     public Step step(Tensor raw, long[] labels, int[][] bcs, int variableChannels, boolean[] realChannel,
             Rolls rolls, ForwardTrace trace) {
+        return run(raw, labels, bcs, variableChannels, realChannel, rolls, trace, false);
+    }
+
+    /**
+     * The next frame alone, (1, B, variableChannels, H, W, D), the same as {@link #step}'s: the model runs
+     * {@link WalrusModel#forwardLast}, skipping the work for positions whose output a prediction discards.
+     */
+    public Tensor next(Tensor raw, long[] labels, int[][] bcs, int variableChannels, boolean[] realChannel,
+            Rolls rolls) {
+        return run(raw, labels, bcs, variableChannels, realChannel, rolls, null, true).nextFrame();
+    }
+
+    private Step run(Tensor raw, long[] labels, int[][] bcs, int variableChannels, boolean[] realChannel,
+            Rolls rolls, ForwardTrace trace, boolean lastPositionOnly) {
         Normalization.Stats stats = Normalization.of(raw);
         Tensor normalized = raw.to(DType.FLOAT32).div(stats.sampleRms());
         Tensor modelInput = normalized.to(model.dtype());
-        Tensor out = model.forward(modelInput, labels, bcs, rolls, trace).to(DType.FLOAT32);
+        Tensor out = (lastPositionOnly ? model.forwardLast(modelInput, labels, bcs, rolls)
+                : model.forward(modelInput, labels, bcs, rolls, trace)).to(DType.FLOAT32);
         long t = raw.size(0);
         Tensor last = raw.narrow(0, t - 1, 1).narrow(2, 0, variableChannels).to(DType.FLOAT32);
-        Tensor increment = out.narrow(0, t - 1, 1).narrow(2, 0, variableChannels)
+        Tensor increment = out.narrow(0, out.size(0) - 1, 1).narrow(2, 0, variableChannels)
                 .mul(stats.deltaRms().narrow(2, 0, variableChannels));
         Tensor next = last.add(increment).mul(channelMask(realChannel, last));
         return new Step(stats, normalized, out, next);

@@ -79,6 +79,18 @@ public final class WalrusModel extends Module {
     }
 
     /**
+     * The output at the last time position alone, (1, B, C, H, W, D): all a prediction step uses, and equal to the
+     * last position of {@link #forward}. After the last block's time mixing nothing looks across positions, so
+     * that block's space mixing and the decoder run on the last position only (at T = 6 this skips 5/6 of them).
+     */
+    public Tensor forwardLast(Tensor x, long[] labels, int[][] bcs, Rolls rolls) {
+        Pass pass = encode(x, labels, bcs, rolls, null);
+        int n = blocks.size();
+        Tensor h = runBlocks(pass, 0, n - 1, pass.tokens());
+        return decode(pass, runBlock(pass, n - 1, h, true));
+    }
+
+    /**
      * What the encoder stage fixes for the rest of one forward pass: the tokens, the padding plan to undo and the
      * token rolls of every block (drawn once, so that a block can be run again with the same shifts, as
      * activation checkpointing does).
@@ -166,15 +178,19 @@ public final class WalrusModel extends Module {
      */
     public Tensor runBlocks(Pass pass, int from, int to, Tensor h) {
         for (int i = from; i < to; i++) {
-            // Each block's temporaries are released as soon as it is done (autograd keeps what backward needs on
-            // its own): holding them to the end of the pass took the 1.3B model past 24 GB at 128x128.
-            try (NativeScope scope = NativeScope.open()) {
-                Tensor rolled = h.roll(pass.blockShifts[i], new long[] {2, 3, 4});
-                h = scope.keep(blocks.get(i).forward(rolled, training));
-            }
+            h = runBlock(pass, i, h, false);
             if (pass.trace != null && i == 0) pass.trace.record("block0_output", h.permute(0, 1, 5, 2, 3, 4));
         }
         return h;
+    }
+
+    private Tensor runBlock(Pass pass, int i, Tensor h, boolean lastPositionOnly) {
+        // Each block's temporaries are released as soon as it is done (autograd keeps what backward needs on its
+        // own): holding them to the end of the pass took the 1.3B model past 24 GB at 128x128.
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor rolled = h.roll(pass.blockShifts[i], new long[] {2, 3, 4});
+            return scope.keep(blocks.get(i).forward(rolled, training, lastPositionOnly));
+        }
     }
 
     /** Undoes the block rolls, decodes (§1.5) and removes the encoder's padding: (T, B, C, H, W, D). */

@@ -53,8 +53,8 @@ public final class Rollout {
             for (int step = 0; step < steps; step++) {
                 Tensor next;
                 try (NativeScope scope = NativeScope.open()) {
-                    Tensor frame = predictor.step(window, start.labels(), start.bcs(), nVar, start.realChannel(),
-                            rolls, null).nextFrame();
+                    Tensor frame = predictor.next(window, start.labels(), start.bcs(), nVar, start.realChannel(),
+                            rolls);
                     if (start.solid() != null) frame = frame.mul(start.solid().neg().add(1));
                     if (!frame.allFinite()) {
                         diverged = step;

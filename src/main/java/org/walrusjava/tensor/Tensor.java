@@ -543,18 +543,47 @@ public final class Tensor implements AutoCloseable {
     /** y = x W^T + b over the last dim; bias may be null. */
     public Tensor linear(Tensor weight, Tensor bias) {
         org.bytedeco.pytorch.Tensor b = bias == null ? null : bias.t;
-        if (OneDnnLinear.applies(t, weight.t, b)) return new Tensor(OneDnnLinear.apply(t, weight.t, b));
+        if (RowSplitLinear.applies(t, weight.t, b)) return new Tensor(RowSplitLinear.apply(t, weight.t, b));
         return new Tensor(torch.linear(t, weight.t, optional(bias)));
     }
 
+    /**
+     * Unpadded strided 3-D convolution of (N, C, X, Y, Z). A spatial axis of extent 1 that the kernel spans with 1
+     * (2-D data carried as 3-D) is dropped and the rest runs as a 2-D convolution, the same sums: libtorch's 2-D
+     * kernels were 2.5x faster here (a full-size Walrus encoder convolution at 128x128: 0.51 s against 1.23 s).
+     */
     public Tensor conv3d(Tensor weight, Tensor bias, long[] stride) {
+        int flat = flatAxis(weight);
+        if (flat >= 0)
+            return new Tensor(torch.conv2d(t.squeeze(2 + flat), weight.t.squeeze(2 + flat), optional(bias),
+                    without(stride, flat), new long[] {0, 0}, new long[] {1, 1}, 1)).unsqueeze(2 + flat);
         return new Tensor(torch.conv3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
                 new long[] {1, 1, 1}, 1));
     }
 
+    /** The transpose of {@link #conv3d}, with the same 2-D shortcut (1.50 s against 0.50 s in the decoder). */
     public Tensor convTranspose3d(Tensor weight, Tensor bias, long[] stride) {
+        int flat = flatAxis(weight);
+        if (flat >= 0)
+            return new Tensor(torch.conv_transpose2d(t.squeeze(2 + flat), weight.t.squeeze(2 + flat), optional(bias),
+                    without(stride, flat), new long[] {0, 0}, new long[] {0, 0}, 1, new long[] {1, 1}))
+                    .unsqueeze(2 + flat);
         return new Tensor(torch.conv_transpose3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
                 new long[] {0, 0, 0}, 1, new long[] {1, 1, 1}));
+    }
+
+    /** The last spatial axis (0-2) on which both this input and the kernel have extent 1, or -1. */
+    private int flatAxis(Tensor weight) {
+        for (int a = 2; a >= 0; a--)
+            if (t.size(2 + a) == 1 && weight.t.size(2 + a) == 1) return a;
+        return -1;
+    }
+
+    private static long[] without(long[] values, int index) {
+        long[] out = new long[values.length - 1];
+        for (int i = 0, j = 0; i < values.length; i++)
+            if (i != index) out[j++] = values[i];
+        return out;
     }
 
     /** LayerNorm over the last dim with affine weight/bias (either may be null). */

@@ -1,0 +1,118 @@
+package org.walrusjava.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AutoGradMode;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Large fp32 {@code y = x W^T + b} on the CPU at inference, its rows split across worker threads that each run a
+ * single-threaded GEMM.
+ *
+ * <p>Why: libtorch hands fp32 GEMMs to the bundled OpenBLAS, which {@link NativeRuntime} holds to one thread because
+ * its own thread pool spins against libtorch's OpenMP threads. One OpenBLAS thread per core on its own block of
+ * rows uses every core with no second pool and no layout reorders. Measured on 2 cores for 6144x1408 by 1408x4224
+ * (a full-size Walrus projection at 128x128): 0.80 s on one OpenBLAS thread, 0.50 s through oneDNN on libtorch's
+ * pool (its reorders included), 0.41 s split by rows. A row of the output depends only on its own row of x, and
+ * OpenBLAS sums over the inner dimension in the same order whatever the number of rows, so the result does not
+ * depend on the thread count. Small products, where the hand-off costs more than the second thread gains, and
+ * everything autograd records or autocast would cast (training keeps its usual path) stay on {@code torch.linear}.
+ */
+final class RowSplitLinear {
+    private static final double MIN_MULTIPLY_ADDS = 2e7;
+    private static Workers workers;
+
+    private record Workers(ExecutorService pool, int count) {}
+
+    private RowSplitLinear() {}
+
+    static boolean applies(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
+                           org.bytedeco.pytorch.Tensor b) {
+        if (torch.get_num_threads() < 2 || !x.is_cpu() || !w.is_cpu() || x.dim() < 2 || w.dim() != 2) return false;
+        if (!isFloat32(x) || !isFloat32(w) || (b != null && !isFloat32(b))) return false;
+        if (torch.is_autocast_enabled(torch.DeviceType.CPU)) return false;
+        boolean recorded = org.bytedeco.pytorch.GradMode.is_enabled()
+                && (x.requires_grad() || w.requires_grad() || (b != null && b.requires_grad()));
+        if (recorded) return false;
+        return (double) x.numel() * w.size(0) >= MIN_MULTIPLY_ADDS;
+    }
+
+    private static boolean isFloat32(org.bytedeco.pytorch.Tensor t) {
+        return DType.of(t.scalar_type()) == DType.FLOAT32;
+    }
+
+    static org.bytedeco.pytorch.Tensor apply(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
+                                             org.bytedeco.pytorch.Tensor b) {
+        long in = x.size(-1), outFeatures = w.size(0);
+        long[] shape = x.sizes().vec().get();
+        shape[shape.length - 1] = outFeatures;
+        Workers team = workers();
+        try (org.bytedeco.pytorch.Tensor rows = x.reshape(-1, in).contiguous();
+             org.bytedeco.pytorch.Tensor wt = w.t();
+             org.bytedeco.pytorch.Tensor y = torch.empty(new long[] {rows.size(0), outFeatures}, rows.options(),
+                     null)) {
+            long n = rows.size(0), per = (n + team.count() - 1) / team.count();
+            List<Future<?>> done = new ArrayList<>();
+            for (long start = 0; start < n; start += per) {
+                long first = start, count = Math.min(per, n - start);
+                done.add(team.pool().submit(() -> multiplyRows(rows, wt, b, y, first, count)));
+            }
+            awaitAll(done);
+            return y.reshape(shape);
+        }
+    }
+
+    private static void multiplyRows(org.bytedeco.pytorch.Tensor rows, org.bytedeco.pytorch.Tensor wt,
+                                     org.bytedeco.pytorch.Tensor b, org.bytedeco.pytorch.Tensor y, long first,
+                                     long count) {
+        try (PointerScope scope = new PointerScope()) {
+            org.bytedeco.pytorch.Tensor xs = rows.narrow(0, first, count), ys = y.narrow(0, first, count);
+            if (b == null) torch.mm_out(ys, xs, wt);
+            else torch.addmm_out(ys, b, xs, wt);
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> done) {
+        RuntimeException failure = null;
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted during a matrix product", e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    /**
+     * One daemon worker per libtorch thread of the calling thread. Each keeps libtorch to one thread of
+     * its own (so nothing inside its GEMM starts a second OpenMP team) and autograd off (grad mode is per thread,
+     * and only unrecorded products come here).
+     */
+    private static synchronized Workers workers() {
+        int n = torch.get_num_threads();
+        if (workers == null || workers.count() != n) {
+            if (workers != null) workers.pool().shutdown();
+            workers = new Workers(Executors.newFixedThreadPool(n, task -> {
+                Thread t = new Thread(() -> {
+                    torch.set_num_threads(1);
+                    try (AutoGradMode off = new AutoGradMode(false)) {
+                        task.run();
+                    }
+                }, "walrus-gemm");
+                t.setDaemon(true);
+                return t;
+            }), n);
+        }
+        return workers;
+    }
+}

@@ -1,0 +1,72 @@
+package org.walrusjava.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large fp32 projections at inference are split by rows across worker threads; each row is the same product as
+ * libtorch's own, so the result must equal torch.linear's exactly, whatever the number of threads.
+ */
+class RowSplitLinearTest {
+    @Test
+    void largeInferenceProjectionEqualsTorchLinearForAnyThreadCount() {
+        try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
+            Tensor.manualSeed(3);
+            Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 2, 3, 50, 256).transpose(1, 2); // strided input
+            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, 500, 256);
+            Tensor b = Tensor.randn(DType.FLOAT32, Device.CPU, 500);
+            try {
+                NativeRuntime.setThreads(1);
+                assertFalse(RowSplitLinear.applies(x.t, w.t, b.t), "one thread: nothing to split");
+                float[] expected = x.linear(w, b).toFloatArray();
+                for (int threads : new int[] {2, 3}) {
+                    NativeRuntime.setThreads(threads);
+                    assertTrue(RowSplitLinear.applies(x.t, w.t, b.t), "size and mode select the row-split path");
+                    Tensor y = x.linear(w, b);
+                    assertArrayEquals(new long[] {2, 50, 3, 500}, y.shape());
+                    assertArrayEquals(expected, y.toFloatArray(), threads + " threads");
+                    assertArrayEquals(x.linear(w, null).add(b).toFloatArray(), y.toFloatArray(), 1e-4f,
+                            "without a bias");
+                }
+            } finally {
+                NativeRuntime.setThreads(NativeRuntime.threads());
+            }
+        }
+    }
+
+    @Test
+    void autocastProjectionIsLeftToAutocast() {
+        try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
+            Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 400, 256);
+            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, 500, 256);
+            try (Autocast a = Autocast.on(Device.CPU, DType.BFLOAT16)) {
+                assertFalse(RowSplitLinear.applies(x.t, w.t, null));
+                assertEquals(DType.BFLOAT16, x.linear(w, null).dtype());
+            }
+        }
+    }
+
+    @Test
+    void recordedProjectionKeepsTheDifferentiablePath() {
+        try (NativeScope s = NativeScope.open()) {
+            Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 100, 256).requiresGrad(true);
+            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, 1000, 256);
+            assertFalse(RowSplitLinear.applies(x.t, w.t, null));
+            x.linear(w, null).sum().backward();
+            // d(sum(x W^T))/dx = column sums of W, the same for every row of x
+            float[] grad = x.grad().toFloatArray();
+            float[] expected = w.sum(new long[] {0}, false).toFloatArray();
+            for (int i = 0; i < 256; i++) assertEquals(expected[i], grad[i], 1e-3f * Math.max(1, Math.abs(expected[i])));
+        }
+    }
+
+    @Test
+    void smallProjectionStaysOnTorchLinear() {
+        try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
+            Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 10, 32);
+            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, 32, 32);
+            assertFalse(RowSplitLinear.applies(x.t, w.t, null));
+        }
+    }
+}
