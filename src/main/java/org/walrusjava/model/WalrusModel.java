@@ -86,6 +86,7 @@ public final class WalrusModel extends Module {
     public Tensor forwardLast(Tensor x, long[] labels, int[][] bcs, Rolls rolls) {
         Pass pass = encode(x, labels, bcs, rolls, null);
         int n = blocks.size();
+        if (n == 0) return decode(pass, pass.tokens().narrow(0, pass.tokens().size(0) - 1, 1));
         Tensor h = runBlocks(pass, 0, n - 1, pass.tokens());
         return decode(pass, runBlock(pass, n - 1, h, true));
     }
