@@ -2,6 +2,7 @@ package org.walrusjava.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,25 +95,51 @@ final class RowSplitLinear {
     }
 
     /**
-     * One daemon worker per libtorch thread of the calling thread. Each keeps libtorch to one thread of
-     * its own (so nothing inside its GEMM starts a second OpenMP team) and autograd off (grad mode is per thread,
-     * and only unrecorded products come here).
+     * One daemon worker per libtorch thread of the calling thread, each with autograd off (grad mode is per thread,
+     * and only unrecorded products come here) and libtorch held to one thread of its own, so that nothing inside its
+     * GEMM starts a second OpenMP team.
+     *
+     * <p>libtorch sizes a thread's OpenMP team lazily, from a process-wide default, on the thread's first parallel
+     * operation, and {@code set_num_threads} changes that default too. So each worker first lets the lazy sizing
+     * happen, then sets its own count to one; once every worker has, the caller's count is set again, which restores
+     * the default that threads started later inherit.
      */
     private static synchronized Workers workers() {
         int n = torch.get_num_threads();
-        if (workers == null || workers.count() != n) {
-            if (workers != null) workers.pool().shutdown();
-            workers = new Workers(Executors.newFixedThreadPool(n, task -> {
-                Thread t = new Thread(() -> {
-                    torch.set_num_threads(1);
-                    try (AutoGradMode off = new AutoGradMode(false)) {
-                        task.run();
-                    }
-                }, "walrus-gemm");
-                t.setDaemon(true);
-                return t;
-            }), n);
-        }
+        if (workers != null && workers.count() == n) return workers;
+        if (workers != null) workers.pool().shutdown();
+        ExecutorService pool = Executors.newFixedThreadPool(n, task -> {
+            Thread t = new Thread(() -> {
+                try (AutoGradMode off = new AutoGradMode(false)) {
+                    task.run();
+                }
+            }, "walrus-gemm");
+            t.setDaemon(true);
+            return t;
+        });
+        // Each task holds its thread until all n have run, so every worker takes exactly one.
+        CountDownLatch ready = new CountDownLatch(n);
+        List<Future<?>> started = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+            started.add(pool.submit(() -> {
+                torch.get_num_threads();
+                torch.set_num_threads(1);
+                ready.countDown();
+                ready.await();
+                return null;
+            }));
+        awaitAll(started);
+        torch.set_num_threads(n);
+        workers = new Workers(pool, n);
         return workers;
+    }
+
+    /** The libtorch thread count each worker runs with (for tests). */
+    static int workerThreadCount() {
+        try {
+            return workers().pool().submit(() -> torch.get_num_threads()).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

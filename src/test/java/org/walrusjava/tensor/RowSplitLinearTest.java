@@ -36,6 +36,25 @@ class RowSplitLinearTest {
     }
 
     @Test
+    void workersRunSingleThreadedAndLeaveOtherThreadsTheirCount() throws Exception {
+        try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
+            NativeRuntime.setThreads(2);
+            Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 400, 256);
+            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, 500, 256);
+            x.linear(w, null);
+            assertEquals(1, RowSplitLinear.workerThreadCount());
+            assertEquals(2, org.bytedeco.pytorch.global.torch.get_num_threads(), "the caller keeps its count");
+            int[] seen = new int[1];
+            Thread later = new Thread(() -> seen[0] = org.bytedeco.pytorch.global.torch.get_num_threads());
+            later.start();
+            later.join();
+            assertEquals(2, seen[0], "a thread started later gets the caller's count, not the workers'");
+        } finally {
+            NativeRuntime.setThreads(NativeRuntime.threads());
+        }
+    }
+
+    @Test
     void autocastProjectionIsLeftToAutocast() {
         try (Autograd off = Autograd.off(); NativeScope s = NativeScope.open()) {
             Tensor x = Tensor.randn(DType.FLOAT32, Device.CPU, 400, 256);
