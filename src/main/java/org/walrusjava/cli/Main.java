@@ -14,7 +14,7 @@ public final class Main implements Runnable {
     static List<Object> subcommands() {
         return List.of(new DemoCommand(), new SimulateCommand(), new InspectCommand(), new ExportCommand(), new StatsCommand(),
                 new ConvertCommand(), new SummaryCommand(), new TraceCommand(), new PredictCommand(),
-                new RolloutCommand(), new EvalCommand(), new TrainCommand(), new BenchCommand());
+                new RolloutCommand(), new EvalCommand(), new TrainCommand(), new BenchCommand(), new DoctorCommand());
     }
 
     @Override

@@ -13,23 +13,40 @@ public final class Autocast implements AutoCloseable {
     private final boolean wasEnabled;
     private final torch.ScalarType previousDtype;
 
-    private Autocast(Device device, DType dtype) {
+    private final boolean enabled;
+
+    private Autocast(Device device, DType dtype, boolean enabled) {
         NativeRuntime.init();
+        this.enabled = enabled;
         type = device.isCuda() ? torch.DeviceType.CUDA : torch.DeviceType.CPU;
         wasEnabled = torch.is_autocast_enabled(type);
         previousDtype = torch.get_autocast_dtype(type);
-        torch.set_autocast_dtype(type, dtype.scalarType);
-        torch.set_autocast_enabled(type, true);
-        torch.increment_nesting();
+        if (enabled) {
+            torch.set_autocast_dtype(type, dtype.scalarType);
+            torch.increment_nesting();
+        }
+        torch.set_autocast_enabled(type, enabled);
     }
 
     public static Autocast on(Device device, DType dtype) {
-        return new Autocast(device, dtype);
+        return new Autocast(device, dtype, true);
+    }
+
+    /** A region that computes in the dtypes it is given, inside an autocast region or not. */
+    static Autocast suspended(Device device) {
+        return new Autocast(device, null, false);
+    }
+
+    /** The dtype a convolution or matrix product on {@code device} computes in for operands of {@code dtype}. */
+    static DType effective(Device device, DType dtype) {
+        torch.DeviceType type = device.isCuda() ? torch.DeviceType.CUDA : torch.DeviceType.CPU;
+        if (dtype != DType.FLOAT32 || !torch.is_autocast_enabled(type)) return dtype;
+        return DType.of(torch.get_autocast_dtype(type));
     }
 
     @Override
     public void close() {
-        if (torch.decrement_nesting() == 0) torch.clear_cache();
+        if (enabled && torch.decrement_nesting() == 0) torch.clear_cache();
         torch.set_autocast_enabled(type, wasEnabled);
         torch.set_autocast_dtype(type, previousDtype);
     }

@@ -31,6 +31,9 @@ public final class NativeRuntime {
             throw new IllegalStateException("cannot load libtorch native libraries: " + e.getMessage(), e);
         }
         torch.set_num_threads(threads());
+        // On CPUs NNPACK does not support, libtorch asks it again at every 2-D convolution and logs one warning line
+        // each time; where it is supported it is one more convolution backend for ConvolutionCheck to distrust.
+        torch.globalContext().setUserEnabledNNPACK(false);
         if (System.getenv("OPENBLAS_NUM_THREADS") == null) setBlasThreads(1);
         ready = true;
     }
@@ -67,6 +70,19 @@ public final class NativeRuntime {
             // No OpenBLAS next to this libtorch (another BLAS or platform), or native access denied: this is a speed
             // setting only, so the run goes on with OpenBLAS's own default.
         }
+    }
+
+    /** libtorch's version, the oneDNN inside it and the CPU capability its own kernels were dispatched to. */
+    public static java.util.Map<String, String> versions() {
+        init();
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String jar = torch.class.getPackage().getImplementationVersion();
+        out.put("libtorch", jar == null ? "bytedeco pytorch (version not recorded in the jar)" : "bytedeco pytorch " + jar);
+        out.put("onednn", torch.get_mkldnn_version().getString());
+        String capability = torch.show_config().getString().lines().map(String::trim)
+                .filter(l -> l.startsWith("- CPU capability usage:")).findFirst().orElse("");
+        out.put("libtorch cpu capability", capability.isEmpty() ? "unknown" : capability.substring(23).trim());
+        return out;
     }
 
     public static boolean cudaAvailable() {

@@ -19,9 +19,10 @@ import org.bytedeco.pytorch.global.torch;
  * its own thread pool spins against libtorch's OpenMP threads. One OpenBLAS thread per core on its own block of
  * rows uses every core with no second pool and no layout reorders. Measured on 2 cores for 6144x1408 by 1408x4224
  * (a full-size Walrus projection at 128x128): 0.80 s on one OpenBLAS thread, 0.50 s through oneDNN on libtorch's
- * pool (its reorders included), 0.41 s split by rows. A row of the output depends only on its own row of x, and
- * OpenBLAS sums over the inner dimension in the same order whatever the number of rows, so the result does not
- * depend on the thread count. Small products, where the hand-off costs more than the second thread gains, and
+ * pool (its reorders included), 0.41 s split by rows. A row of the output depends only on its own row of x, but not
+ * its rounding: OpenBLAS picks its kernel and blocking from the matrix sizes and the CPU, so a block of rows can be
+ * summed in another order than the whole matrix (on a Zen 5 CPU the results differ from {@code torch.linear}'s in
+ * the last bit or two). What holds on every CPU is fp32 round-off: within 1e-5 of the largest value. Small products, where the hand-off costs more than the second thread gains, and
  * everything autograd records or autocast would cast (training keeps its usual path) stay on {@code torch.linear}.
  */
 final class RowSplitLinear {

@@ -548,42 +548,16 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Unpadded strided 3-D convolution of (N, C, X, Y, Z). A spatial axis of extent 1 that the kernel spans with 1
-     * (2-D data carried as 3-D) is dropped and the rest runs as a 2-D convolution, the same sums: libtorch's 2-D
-     * kernels were 2.5x faster here (a full-size Walrus encoder convolution at 128x128: 0.51 s against 1.23 s).
+     * Unpadded strided 3-D convolution of (N, C, X, Y, Z) by a (C_out, C, kx, ky, kz) weight, on a kernel that
+     * {@link ConvolutionCheck} has verified on this machine for the call's signature.
      */
     public Tensor conv3d(Tensor weight, Tensor bias, long[] stride) {
-        int flat = flatAxis(weight);
-        if (flat >= 0)
-            return new Tensor(torch.conv2d(t.squeeze(2 + flat), weight.t.squeeze(2 + flat), optional(bias),
-                    without(stride, flat), new long[] {0, 0}, new long[] {1, 1}, 1)).unsqueeze(2 + flat);
-        return new Tensor(torch.conv3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
-                new long[] {1, 1, 1}, 1));
+        return ConvolutionCheck.conv(this, weight, bias, stride);
     }
 
-    /** The transpose of {@link #conv3d}, with the same 2-D shortcut (1.50 s against 0.50 s in the decoder). */
+    /** The transpose of {@link #conv3d}, by a (C, C_out, kx, ky, kz) weight, verified the same way. */
     public Tensor convTranspose3d(Tensor weight, Tensor bias, long[] stride) {
-        int flat = flatAxis(weight);
-        if (flat >= 0)
-            return new Tensor(torch.conv_transpose2d(t.squeeze(2 + flat), weight.t.squeeze(2 + flat), optional(bias),
-                    without(stride, flat), new long[] {0, 0}, new long[] {0, 0}, 1, new long[] {1, 1}))
-                    .unsqueeze(2 + flat);
-        return new Tensor(torch.conv_transpose3d(t, weight.t, optional(bias), stride, new long[] {0, 0, 0},
-                new long[] {0, 0, 0}, 1, new long[] {1, 1, 1}));
-    }
-
-    /** The last spatial axis (0-2) on which both this input and the kernel have extent 1, or -1. */
-    private int flatAxis(Tensor weight) {
-        for (int a = 2; a >= 0; a--)
-            if (t.size(2 + a) == 1 && weight.t.size(2 + a) == 1) return a;
-        return -1;
-    }
-
-    private static long[] without(long[] values, int index) {
-        long[] out = new long[values.length - 1];
-        for (int i = 0, j = 0; i < values.length; i++)
-            if (i != index) out[j++] = values[i];
-        return out;
+        return ConvolutionCheck.convTranspose(this, weight, bias, stride);
     }
 
     /** LayerNorm over the last dim with affine weight/bias (either may be null). */

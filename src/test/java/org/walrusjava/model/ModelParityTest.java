@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.walrusjava.api.CaseSpec;
 import org.walrusjava.rollout.Rollout;
 import org.walrusjava.tensor.Autograd;
+import org.walrusjava.tensor.ConvolutionCheck;
 import org.walrusjava.tensor.Tensor;
 
 /** Every intermediate of fixture cases a, b, v1, v2 and the 4-step rollout of case e, against the reference. */
@@ -84,6 +85,27 @@ class ModelParityTest {
         float[] other = run(c, raw, Rolls.seeded(8), null).modelOutput().toFloatArray();
         assertArrayEquals(first, second);
         assertFalse(java.util.Arrays.equals(first, other), "a different seed must give different rolls");
+    }
+
+    /** The reference cases again with every convolution forced onto walrus-java's own kernel, on any machine. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "v2"})
+    void theFallbackConvolutionReproducesTheReference(String name) {
+        CaseSpec c = TinyFixtures.caseSpec(name);
+        Map<String, Tensor> ref = TinyFixtures.tensors("case_" + name + ".safetensors");
+        ConvolutionCheck.setPolicy(ConvolutionCheck.Policy.FALLBACK);
+        try {
+            ForwardTrace trace = new ForwardTrace();
+            Predictor.Step s = run(c, ref.get("raw_input"), c.recordedRolls(), trace);
+            assertClose("encoder_output", ref.get("encoder_output"), trace.tensors().get("encoder_output"), 2e-5, 2e-5);
+            assertClose("model_output", ref.get("model_output"), s.modelOutput(), 2e-5, 2e-5);
+            assertClose("pred_next_frame", ref.get("pred_next_frame"), s.nextFrame(), 2e-5, 2e-5);
+            assertFalse(ConvolutionCheck.choices().isEmpty());
+            ConvolutionCheck.choices().values().forEach(choice ->
+                    assertEquals(ConvolutionCheck.Kernel.UNFOLD, choice.kernel()));
+        } finally {
+            ConvolutionCheck.setPolicy(ConvolutionCheck.Policy.VERIFY);
+        }
     }
 
     @Test

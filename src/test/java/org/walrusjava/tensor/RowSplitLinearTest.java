@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Large fp32 projections at inference are split by rows across worker threads; each row is the same product as
- * libtorch's own, so the result must equal torch.linear's exactly, whatever the number of threads.
+ * libtorch's own up to the order OpenBLAS sums in, which depends on the CPU and the block size: so the result must
+ * equal torch.linear's within fp32 round-off (1e-5 of the largest value), whatever the number of threads.
  */
 class RowSplitLinearTest {
     @Test
@@ -25,7 +26,7 @@ class RowSplitLinearTest {
                     assertTrue(RowSplitLinear.applies(x.t, w.t, b.t), "size and mode select the row-split path");
                     Tensor y = x.linear(w, b);
                     assertArrayEquals(new long[] {2, 50, 3, 500}, y.shape());
-                    assertArrayEquals(expected, y.toFloatArray(), threads + " threads");
+                    assertWithinRoundOff(expected, y.toFloatArray(), threads + " threads");
                     assertArrayEquals(x.linear(w, null).add(b).toFloatArray(), y.toFloatArray(), 1e-4f,
                             "without a bias");
                 }
@@ -33,6 +34,16 @@ class RowSplitLinearTest {
                 NativeRuntime.setThreads(NativeRuntime.threads());
             }
         }
+    }
+
+    static void assertWithinRoundOff(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = 0, diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(diff <= 1e-5 * scale, what + ": max difference " + diff + " of max " + scale);
     }
 
     @Test
