@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.walrusjava.UserError;
 import org.walrusjava.model.WalrusConfig;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
@@ -82,9 +79,17 @@ public record ExperimentConfig(
         return Optional.ofNullable(node);
     }
 
+    /** A boolean at a dotted key, if present; anything but true or false there is refused by name. */
+    public Optional<Boolean> findBoolean(String dottedKey) {
+        return find(dottedKey).map(v -> {
+            if (v instanceof Boolean b) return b;
+            throw new UserError(source + ": " + dottedKey + " should be true or false, not '" + v + "'");
+        });
+    }
+
     private static Object parse(Path file) {
         try (Reader in = Files.newBufferedReader(file)) {
-            Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            Object root = ConfigYaml.load(in);
             if (!(root instanceof Map<?, ?>)) throw new UserError(file + ": not a YAML mapping of config sections");
             return root;
         } catch (NoSuchFileException e) {
