@@ -153,7 +153,7 @@ public final class WalrusModel extends Module {
         Decoder decoder = debed[dimensionKey(grid)];
 
         Tensor scaled = x.mul(encoderDummy.get());
-        PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config.baseKernel(), rolls);
+        PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config, rolls);
         if (trace != null) trace.record("encoder_input_padded", jittered.padded());
 
         long[] labelsWithFlags = Arrays.copyOf(labels, labels.length + 3);
