@@ -144,9 +144,16 @@ public record ExperimentConfig(
                 m.booleanOr("use_periodic_fixed_jitter", false),
                 includeD,
                 baseKernel(m.child("encoder")),
-                m.doubleOr("drop_path", 0.2),
-                m.doubleOr("input_field_drop", 0.1),
+                rate(m, "drop_path", 0.2),
+                rate(m, "input_field_drop", 0.1),
                 m.intOr("gradient_checkpointing_freq", 0));
+    }
+
+    /** A drop rate (drop_path, input_field_drop): a number of at least 0. */
+    private static double rate(ConfigTree m, String key, double fallback) {
+        double v = m.doubleOr(key, fallback);
+        if (!(v >= 0)) throw m.wrongType(key, "a rate of at least 0", v);
+        return v;
     }
 
     /** encoder.base_kernel_size3d: per spatial axis, (first conv kernel, second conv kernel). */

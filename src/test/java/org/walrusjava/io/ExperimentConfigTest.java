@@ -217,6 +217,21 @@ class ExperimentConfigTest {
                         .findBoolean("trainer.augment")).getMessage());
     }
 
+    @Test
+    void dropRatesAreNonNegativeAndDefaultAsUpstream() throws IOException {
+        assertEquals(TINY + ": model.input_field_drop should be a rate of at least 0, not '-0.1'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "model.input_field_drop=-0.1"))
+                        .getMessage());
+        assertEquals(0.1, ExperimentConfig.load(TINY, "model.input_field_drop=0.1").model().inputFieldDrop());
+        String tiny = Files.readString(TINY);
+        Path absent = write("absent.yaml", tiny.replace("  input_field_drop: 0.0\n", "")
+                .replace("  causal_in_time: true\n", "").replace("  use_periodic_fixed_jitter: true\n", ""));
+        WalrusConfig m = ExperimentConfig.load(absent).model();
+        assertEquals(0.1, m.inputFieldDrop(), "IsotropicModel's default");
+        assertFalse(m.causalInTime(), "IsotropicModel's default");
+        assertFalse(m.usePeriodicFixedJitter(), "IsotropicModel's default");
+    }
+
     private Path write(String name, String content) throws IOException {
         Path f = dir.resolve(name);
         Files.writeString(f, content);
