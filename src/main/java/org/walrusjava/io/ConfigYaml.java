@@ -13,8 +13,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * The YAML reader of experiment configs and their overrides. Plain scalars become booleans only when they are
- * true or false (YAML 1.2): SnakeYAML's YAML 1.1 default also turns yes/no/on/off/y/n into booleans, so a typo
- * such as {@code augment: n} would silently mean false. Those words stay strings here, and a boolean option that
+ * true or false (YAML 1.2): SnakeYAML's YAML 1.1 default also turns yes/no/on/off into booleans, so that
+ * {@code augment: off} would silently mean false. Those words stay strings here, and a boolean option that
  * receives one is refused by name.
  */
 final class ConfigYaml {

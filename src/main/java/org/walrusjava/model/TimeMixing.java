@@ -10,7 +10,8 @@ import org.walrusjava.tensor.Tensor;
 /**
  * Attention along time at every token position (spec §1.4, "AxialTimeAttention"), with a T5 relative bias that is
  * causal (future steps masked) when the model is causal in time and bidirectional otherwise, as upstream builds
- * its bias with {@code bidirectional = not causal_in_time}. Its fused projection lays out q, k, v per head ([q|k|v] blocks of 3 x headDim), unlike the spatial block.
+ * its bias with {@code bidirectional = not causal_in_time}. Its fused projection lays out q, k, v per head
+ * ([q|k|v] blocks of 3 x headDim), unlike the spatial block.
  * Works on channels-last tokens (T, B, h, w, d, C).
  */
 final class TimeMixing extends Module {
