@@ -30,7 +30,7 @@ public final class RelativePositionBias extends Module {
         return (k > q ? half : 0) + logBucket(Math.abs(q - k), half);
     }
 
-    static int logBucket(int distance, int buckets) {
+    private static int logBucket(int distance, int buckets) {
         int exact = buckets / 2;
         if (distance < exact) return distance;
         int b = exact + (int) (Math.log((double) distance / exact) / Math.log((double) MAX_DISTANCE / exact)
