@@ -6,9 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.walrusjava.UserError;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -53,7 +50,7 @@ final class ConfigOverrides {
     private static Object parseValue(String override, String text) {
         if (text.isEmpty()) return "";
         try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            return ConfigYaml.load(text);
         } catch (YAMLException e) {
             throw new UserError("override '" + override + "': the value is not valid YAML");
         }

@@ -62,11 +62,8 @@ final class ConfigTree {
 
     boolean booleanOr(String key, boolean fallback) {
         if (!has(key)) return fallback;
-        Object v = values.get(key);
-        if (v instanceof Boolean b) return b;
-        if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")))
-            return Boolean.parseBoolean(s);
-        throw wrongType(key, "true or false", v);
+        if (values.get(key) instanceof Boolean b) return b;
+        throw wrongType(key, "true or false", values.get(key));
     }
 
     String requiredString(String key) {

@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.walrusjava.UserError;
 import org.walrusjava.model.WalrusConfig;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
@@ -82,9 +79,17 @@ public record ExperimentConfig(
         return Optional.ofNullable(node);
     }
 
+    /** A boolean at a dotted key, if present; anything but true or false there is refused by name. */
+    public Optional<Boolean> findBoolean(String dottedKey) {
+        return find(dottedKey).map(v -> {
+            if (v instanceof Boolean b) return b;
+            throw new UserError(source + ": " + dottedKey + " should be true or false, not '" + v + "'");
+        });
+    }
+
     private static Object parse(Path file) {
         try (Reader in = Files.newBufferedReader(file)) {
-            Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            Object root = ConfigYaml.load(in);
             if (!(root instanceof Map<?, ?>)) throw new UserError(file + ": not a YAML mapping of config sections");
             return root;
         } catch (NoSuchFileException e) {
@@ -139,9 +144,16 @@ public record ExperimentConfig(
                 m.booleanOr("use_periodic_fixed_jitter", false),
                 includeD,
                 baseKernel(m.child("encoder")),
-                m.doubleOr("drop_path", 0.2),
-                m.doubleOr("input_field_drop", 0.1),
+                rate(m, "drop_path", 0.2),
+                rate(m, "input_field_drop", 0.1),
                 m.intOr("gradient_checkpointing_freq", 0));
+    }
+
+    /** A drop rate (drop_path, input_field_drop): a number of at least 0. */
+    private static double rate(ConfigTree m, String key, double fallback) {
+        double v = m.doubleOr(key, fallback);
+        if (!(v >= 0)) throw m.wrongType(key, "a rate of at least 0", v);
+        return v;
     }
 
     /** encoder.base_kernel_size3d: per spatial axis, (first conv kernel, second conv kernel). */

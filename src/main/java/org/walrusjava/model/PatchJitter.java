@@ -9,24 +9,32 @@ import org.walrusjava.tensor.Tensor;
 
 /**
  * Boundary padding, boundary-flag channels and the random patch roll in front of the encoder, and their exact
- * inverse after the decoder (the reference's fixed-periodic-jitter variant, spec §1.2 and Corrections 2, 5, 9).
+ * inverse after the decoder (spec §1.2 and Corrections 2, 5, 9; upstream {@code patch_jitterers.py}).
  *
  * <p>Per real axis with strides (s1, s2) and base kernels (k1, k2): the encoder's receptive patch is
  * k1 + s1 (k2 - 1) and its stride s1 s2; half their difference ("extra") is added on each side so that edge
- * points are seen by as many patches as interior ones. Non-periodic axes get zero padding of extra + s1 s2 / 2
- * (the second term gives the roll room to move real data across patch borders), marked by flag channels;
- * periodic axes get circular padding of extra, applied after the roll so that it wraps the rolled data.
- * Order (Corrections 5): zero-pad -> append flags -> roll -> circular-pad.
+ * points are seen by as many patches as interior ones. Non-periodic axes get zero padding of extra, plus
+ * s1 s2 / 2 when jittering (room for the roll to move real data across patch borders), marked by flag
+ * channels; periodic axes get circular padding of extra.
+ *
+ * <p>Two variants, chosen by {@code use_periodic_fixed_jitter}. The fixed one (released) circular-pads after the
+ * roll, so that the padding wraps the rolled data, and rolls a periodic axis anywhere within half its length and
+ * a non-periodic one within its zero padding: zero-pad -> append flags -> roll -> circular-pad (Corrections 5).
+ * The original one pads both kinds first and rolls every axis within half a patch (s1 s2 / 2):
+ * zero-pad -> circular-pad -> append flags -> roll. Without {@code jitter_patches} nothing is rolled.
  */
 final class PatchJitter {
     /** What was done, for {@link #undo}. Arrays are per spatial axis (H, W, D). */
-    record Plan(long[] zeroPad, long[] circularPad, long[] rolls, boolean[] rolled) {}
+    record Plan(long[] zeroPad, long[] circularPad, boolean circularAfterRoll, long[] rolls, boolean[] rolled) {}
 
     record Result(Tensor padded, Plan plan) {}
 
     private PatchJitter() {}
 
-    static Result apply(Tensor x, int[][] bcs, int[][] strides, int[][] baseKernel, Rolls rolls) {
+    static Result apply(Tensor x, int[][] bcs, int[][] strides, WalrusConfig config, Rolls rolls) {
+        int[][] baseKernel = config.baseKernel();
+        boolean jitter = config.jitterPatches();
+        boolean fixed = config.usePeriodicFixedJitter();
         long[] shape = Arrays.copyOfRange(x.shape(), 3, 6);
         long[] zeroPad = new long[3];
         long[] circularPad = new long[3];
@@ -37,9 +45,11 @@ final class PatchJitter {
             int effStride = s1 * s2;
             int extra = (effPatch - effStride) / 2;
             if (BoundaryCondition.periodic(bcs, a)) circularPad[a] = extra;
-            else zeroPad[a] = extra + effStride / 2;
+            else zeroPad[a] = extra + (jitter ? effStride / 2 : 0);
         }
         Tensor padded = x.padConstant(torchOrder(zeroPad), 0f);
+        long[] beforeCircular = Arrays.copyOfRange(padded.shape(), 3, 6);
+        if (!fixed) padded = padCircular(padded, circularPad);
         long[] paddedShape = Arrays.copyOfRange(padded.shape(), 3, 6);
         Tensor flags = flagChannels(paddedShape, zeroPad, bcs).to(x.device()).to(x.dtype());
         long t = x.size(0), b = x.size(1);
@@ -49,23 +59,24 @@ final class PatchJitter {
         long[] roll = new long[3];
         boolean[] rolled = new boolean[3];
         for (int a = 0; a < 3; a++) {
-            if (shape[a] == 1) continue;
+            if (!jitter || shape[a] == 1) continue;
             rolled[a] = true;
-            if (strides[a][0] * strides[a][1] <= 1) continue;
-            long h = BoundaryCondition.periodic(bcs, a) ? paddedShape[a] / 2 : zeroPad[a];
+            int effStride = strides[a][0] * strides[a][1];
+            if (effStride <= 1) continue;
+            long h = !fixed ? effStride / 2 : BoundaryCondition.periodic(bcs, a) ? beforeCircular[a] / 2 : zeroPad[a];
             roll[a] = rolls.patchRoll(a, (int) h);
         }
         padded = rollAxes(padded, roll, rolled, 1);
-        for (int a = 0; a < 3; a++) padded = padded.padCircular(3 + a, circularPad[a], circularPad[a]);
-        return new Result(padded, new Plan(zeroPad, circularPad, roll, rolled));
+        if (fixed) padded = padCircular(padded, circularPad);
+        return new Result(padded, new Plan(zeroPad, circularPad, fixed, roll, rolled));
     }
 
     /** Inverts {@link #apply} on the decoder output (T, B, C, H', W', D'). */
     static Tensor undo(Tensor y, Plan plan) {
-        for (int a = 0; a < 3; a++) y = crop(y, 3 + a, plan.circularPad()[a]);
+        if (plan.circularAfterRoll()) y = crop(y, plan.circularPad());
         y = rollAxes(y, plan.rolls(), plan.rolled(), -1);
-        for (int a = 0; a < 3; a++) y = crop(y, 3 + a, plan.zeroPad()[a]);
-        return y;
+        if (!plan.circularAfterRoll()) y = crop(y, plan.circularPad());
+        return crop(y, plan.zeroPad());
     }
 
     /**
@@ -112,8 +123,16 @@ final class PatchJitter {
         return x.roll(shifts, dims);
     }
 
-    private static Tensor crop(Tensor x, int dim, long each) {
-        return each == 0 ? x : x.narrow(dim, each, x.size(dim) - 2 * each);
+    private static Tensor padCircular(Tensor x, long[] perAxis) {
+        for (int a = 0; a < 3; a++) x = x.padCircular(3 + a, perAxis[a], perAxis[a]);
+        return x;
+    }
+
+    /** Removes perAxis[a] points from both ends of each spatial axis. */
+    private static Tensor crop(Tensor x, long[] perAxis) {
+        for (int a = 0; a < 3; a++)
+            if (perAxis[a] > 0) x = x.narrow(3 + a, perAxis[a], x.size(3 + a) - 2 * perAxis[a]);
+        return x;
     }
 
     /** F.pad order: last axis first, (lo, hi) per axis. */

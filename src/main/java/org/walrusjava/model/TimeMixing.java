@@ -8,8 +8,10 @@ import org.walrusjava.nn.RmsNorm;
 import org.walrusjava.tensor.Tensor;
 
 /**
- * Causal attention along time at every token position (spec §1.4, "AxialTimeAttention"), with a T5 relative
- * bias. Its fused projection lays out q, k, v per head ([q|k|v] blocks of 3 x headDim), unlike the spatial block.
+ * Attention along time at every token position (spec §1.4, "AxialTimeAttention"), with a T5 relative bias that is
+ * causal (future steps masked) when the model is causal in time and bidirectional otherwise, as upstream builds
+ * its bias with {@code bidirectional = not causal_in_time}. Its fused projection lays out q, k, v per head
+ * ([q|k|v] blocks of 3 x headDim), unlike the spatial block.
  * Works on channels-last tokens (T, B, h, w, d, C).
  */
 final class TimeMixing extends Module {
@@ -30,7 +32,7 @@ final class TimeMixing extends Module {
         outputHead = child("output_head", new PointwiseConv(c.hiddenDim(), c.hiddenDim()));
         qnorm = child("qnorm", new LayerNorm(headDim));
         knorm = child("knorm", new LayerNorm(headDim));
-        relPosBias = child("rel_pos_bias", new RelativePositionBias(32, heads));
+        relPosBias = child("rel_pos_bias", new RelativePositionBias(32, heads, !c.causalInTime()));
     }
 
     Tensor forward(Tensor x, DropPath dropPath) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.walrusjava.UserError;
 import org.walrusjava.nn.Module;
+import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 
@@ -64,7 +65,10 @@ public final class WalrusModel extends Module {
         return encoderDummy.get().device();
     }
 
-    /** Training mode enables drop-path; jitter is independent of it (the released model jitters at inference). */
+    /**
+     * Training mode enables drop-path and input field dropout; jitter is independent of it (the released model
+     * jitters at inference).
+     */
     public void train(boolean on) {
         training = on;
     }
@@ -142,7 +146,10 @@ public final class WalrusModel extends Module {
                             + kernel[a][stage] + " (base_kernel_size3d); use a smaller grid or a model with larger kernels");
     }
 
-    /** §1.2-1.3: scale by the learned scalar, pad, append boundary flags, roll, encode; then draw the block rolls. */
+    /**
+     * §1.2-1.3: drop fields (training), scale by the learned scalar, pad, append boundary flags, roll, encode; then
+     * draw the block rolls.
+     */
     public Pass encode(Tensor x, long[] labels, int[][] bcs, Rolls rolls, ForwardTrace trace) {
         long[] grid = Arrays.copyOfRange(x.shape(), 3, 6);
         if (labels.length != x.size(2))
@@ -152,8 +159,8 @@ public final class WalrusModel extends Module {
         Encoder encoder = embed[dimensionKey(grid)];
         Decoder decoder = debed[dimensionKey(grid)];
 
-        Tensor scaled = x.mul(encoderDummy.get());
-        PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config.baseKernel(), rolls);
+        Tensor scaled = dropFields(x).mul(encoderDummy.get());
+        PatchJitter.Result jittered = PatchJitter.apply(scaled, bcs, strides, config, rolls);
         if (trace != null) trace.record("encoder_input_padded", jittered.padded());
 
         long[] labelsWithFlags = Arrays.copyOf(labels, labels.length + 3);
@@ -171,6 +178,22 @@ public final class WalrusModel extends Module {
         boolean[] periodic = new boolean[3];
         for (int a = 0; a < 3; a++) periodic[a] = BoundaryCondition.periodic(bcs, a);
         return new Pass(h, strides, jittered.plan(), decoder, labels, periodic, shifts, trace);
+    }
+
+    /**
+     * §1.2.1 input field dropout, in training only: each input channel of each sample is zeroed over its whole
+     * window with probability p = input_field_drop / C, and the others are scaled by 1 / (1 - p) (upstream's
+     * dropout3d over (B, C, T*H, W, D), the per-field rate divided by the field count). Labels and targets are left
+     * alone, so a dropped field is still predicted and still scored: the model learns to infer it from the others.
+     */
+    private Tensor dropFields(Tensor x) {
+        double p = config.inputFieldDrop() / x.size(2);
+        if (!training || p == 0) return x;
+        if (p >= 1)
+            throw new UserError("model.input_field_drop = " + config.inputFieldDrop() + " would drop each of the "
+                    + x.size(2) + " input fields with probability " + p + " (it must stay below the field count)");
+        Tensor keep = Tensor.rand(DType.FLOAT32, x.device(), 1, x.size(1), x.size(2), 1, 1, 1).add(1 - p).floor();
+        return x.mul(keep.div(1 - p).to(x.dtype()));
     }
 
     /**

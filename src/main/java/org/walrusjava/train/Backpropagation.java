@@ -36,7 +36,7 @@ public final class Backpropagation {
      */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
             int checkpointEvery, DType autocast) {
-        Loss.Prepared p = Loss.prepare(batch, model.dtype());
+        Loss.Prepared p = Loss.prepare(batch, model);
         Device device = p.input().device();
         WalrusModel.Pass pass;
         try (NativeScope scope = NativeScope.open()) {

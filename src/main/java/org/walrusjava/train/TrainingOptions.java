@@ -122,7 +122,7 @@ public record TrainingOptions(
                 new AdamW.Settings(c.optimizer().lr(), c.optimizer().beta1(), c.optimizer().beta2(), c.optimizer().eps(),
                         c.optimizer().weightDecay()),
                 schedule, d.nStepsInput(), d.minDtStride(), d.maxDtStride(),
-                c.find("trainer.augment").map(v -> Boolean.parseBoolean(v.toString())).orElse(true),
+                c.findBoolean("trainer.augment").orElse(true),
                 c.model().gradientCheckpointingFreq(), precision,
                 number(c, "trainer.seed").map(Number::longValue).orElse(0L),
                 number(c, "trainer.save_every").map(Number::intValue).orElse((int) stepsPerEpoch),

@@ -190,6 +190,48 @@ class ExperimentConfigTest {
                 assertThrows(UserError.class, () -> ExperimentConfig.load(scalar)).getMessage());
     }
 
+    @Test
+    void booleanKeysTakeOnlyTrueOrFalse() throws IOException {
+        String tiny = Files.readString(TINY);
+        // YAML 1.1 reads yes/no/on/off as booleans; here they stay words and a boolean key refuses them.
+        Path yes = write("yes.yaml", tiny.replace("  jitter_patches: true", "  jitter_patches: yes"));
+        assertEquals(yes + ": model.jitter_patches should be true or false, not 'yes'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(yes)).getMessage());
+        Path off = write("off.yaml", tiny.replace("  causal_in_time: true", "  causal_in_time: off"));
+        assertEquals(off + ": model.causal_in_time should be true or false, not 'off'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(off)).getMessage());
+        assertEquals(TINY + ": trainer.enable_amp should be true or false, not '1'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "trainer.enable_amp=1")).getMessage());
+        assertEquals(TINY + ": trainer.enable_amp should be true or false, not 'true'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "trainer.enable_amp='true'")).getMessage(),
+                "a quoted word is a string");
+        assertEquals(TINY + ": trainer.enable_amp should be true or false, not 'no'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "trainer.enable_amp=no")).getMessage());
+
+        assertTrue(ExperimentConfig.load(TINY, "trainer.enable_amp=True").trainer().enableAmp());
+        assertFalse(ExperimentConfig.load(TINY, "model.jitter_patches=false").model().jitterPatches());
+        assertEquals(Optional.of(true), ExperimentConfig.load(TINY, "+trainer.augment=true").findBoolean("trainer.augment"));
+        assertEquals(Optional.empty(), ExperimentConfig.load(TINY).findBoolean("trainer.augment"));
+        assertEquals(TINY + ": trainer.augment should be true or false, not 'yes'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "+trainer.augment=yes")
+                        .findBoolean("trainer.augment")).getMessage());
+    }
+
+    @Test
+    void dropRatesAreNonNegativeAndDefaultAsUpstream() throws IOException {
+        assertEquals(TINY + ": model.input_field_drop should be a rate of at least 0, not '-0.1'",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "model.input_field_drop=-0.1"))
+                        .getMessage());
+        assertEquals(0.1, ExperimentConfig.load(TINY, "model.input_field_drop=0.1").model().inputFieldDrop());
+        String tiny = Files.readString(TINY);
+        Path absent = write("absent.yaml", tiny.replace("  input_field_drop: 0.0\n", "")
+                .replace("  causal_in_time: true\n", "").replace("  use_periodic_fixed_jitter: true\n", ""));
+        WalrusConfig m = ExperimentConfig.load(absent).model();
+        assertEquals(0.1, m.inputFieldDrop(), "IsotropicModel's default");
+        assertFalse(m.causalInTime(), "IsotropicModel's default");
+        assertFalse(m.usePeriodicFixedJitter(), "IsotropicModel's default");
+    }
+
     private Path write(String name, String content) throws IOException {
         Path f = dir.resolve(name);
         Files.writeString(f, content);

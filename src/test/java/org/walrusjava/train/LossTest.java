@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.walrusjava.model.Normalization;
+import org.walrusjava.model.Predictor;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
 import org.walrusjava.nn.Module;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.Tensor;
 
 /** Fixture case d: the released trainer's loss and every parameter gradient, through libtorch autograd. */
@@ -79,6 +83,44 @@ class LossTest {
         assertEquals(grads.size(), compared, "every reference gradient compared");
         System.out.printf("case d: %d gradients, worst max|diff|/max|ref| = %.2e%n", compared, worst);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void minimumContextIsSkippedOnlyWhenMorePositionsArePredicted() {
+        boolean[] real = {true, true, true, true, false};
+        // 4 of the 5 channels are real; |0.5 - 0| on them, 0 on the padded one, all five in the mean: 0.4
+        Tensor one = Tensor.full(0.5f, DType.FLOAT32, Device.CPU, 1, 1, 5, 2, 2, 1);
+        Tensor zeros = Tensor.full(0f, DType.FLOAT32, Device.CPU, 1, 1, 5, 2, 2, 1);
+        assertEquals(40.0, Loss.compute(one, zeros, real, 1).lossX100().itemDouble(), 1e-5,
+                "one predicted position is scored although minimum_context is 1");
+        Tensor two = Tensor.cat(List.of(Tensor.full(9f, DType.FLOAT32, Device.CPU, 1, 1, 5, 2, 2, 1), one), 0);
+        Tensor twoZeros = Tensor.cat(List.of(zeros, zeros), 0);
+        assertEquals(40.0, Loss.compute(two, twoZeros, real, 1).lossX100().itemDouble(), 1e-5,
+                "of two positions the first is left out");
+    }
+
+    @Test
+    void nonCausalModelIsScoredOnTheLastIncrementWithBidirectionalTimeAttention() throws Exception {
+        WalrusModel nonCausal = TestTensors.tinyModel(TestTensors.tinyConfig(false, 0.0));
+        Batch batch = new Batch(caseD.get("raw_input"), caseD.get("target_next_frame"), LABELS, PERIODIC, REAL, "case_d");
+        Loss.Result r = Loss.of(nonCausal, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT);
+        long b = batch.samples();
+        assertArrayEquals(new long[] {b, 1, REAL.length}, r.perSampleStepFieldMae().shape());
+
+        Tensor raw = caseD.get("raw_input");
+        long t = raw.size(0);
+        Normalization.Stats stats = Normalization.of(raw);
+        Tensor lastIncrement = Loss.deltaTargets(raw, caseD.get("target_next_frame"), REAL.length).narrow(0, t - 1, 1)
+                .div(stats.deltaRms().narrow(2, 0, REAL.length));
+        Tensor out = nonCausal.forward(raw.div(stats.sampleRms()), LABELS, PERIODIC, Rolls.zero());
+        assertEquals(1, out.size(0), "only the last position is decoded");
+        Tensor mask = Predictor.channelMask(REAL, out);
+        double expected = 100 * out.narrow(2, 0, REAL.length).mul(mask).sub(lastIncrement.mul(mask)).abs().mean().itemDouble();
+        assertEquals(expected, r.lossX100().itemDouble(), 1e-5 * expected);
+
+        Tensor causalLast = model.forward(raw.div(stats.sampleRms()), LABELS, PERIODIC, Rolls.zero()).narrow(0, t - 1, 1);
+        assertTrue(TestTensors.maxAbsDiff(causalLast, out) > 1e-3 * TestTensors.maxAbs(causalLast),
+                "earlier positions attend to later ones, so the last output differs from the causal model's");
     }
 
     @Test

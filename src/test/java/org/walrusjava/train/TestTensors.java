@@ -20,13 +20,22 @@ final class TestTensors {
     private TestTensors() {}
 
     static WalrusConfig tinyConfig() {
-        return new WalrusConfig(64, 16, 2, 4, 4, 67, 16, true, true, true, List.of(2, 3),
-                new int[][] {{8, 4}, {8, 4}, {8, 4}}, 0.0, 0.0, 0);
+        return tinyConfig(true, 0.0);
+    }
+
+    static WalrusConfig tinyConfig(boolean causalInTime, double inputFieldDrop) {
+        return new WalrusConfig(64, 16, 2, 4, 4, 67, 16, causalInTime, true, true, List.of(2, 3),
+                new int[][] {{8, 4}, {8, 4}, {8, 4}}, 0.0, inputFieldDrop, 0);
     }
 
     /** The tiny fixture model with its own (writable) copy of the weights. */
     static WalrusModel tinyModel() throws IOException {
-        WalrusModel model = new WalrusModel(tinyConfig());
+        return tinyModel(tinyConfig());
+    }
+
+    /** The tiny fixture weights in a model of another configuration of the same architecture. */
+    static WalrusModel tinyModel(WalrusConfig config) throws IOException {
+        WalrusModel model = new WalrusModel(config);
         model.load(read(TINY_WEIGHTS), DType.FLOAT32, Device.CPU, TINY_WEIGHTS.toString());
         model.materialize();
         return model;

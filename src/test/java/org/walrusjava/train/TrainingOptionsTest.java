@@ -51,6 +51,9 @@ class TrainingOptionsTest {
         assertEquals(TrainingOptions.Precision.BF16, o.precision());
         UserError fp16 = assertThrows(UserError.class, () -> TrainingOptions.fromConfig(released("trainer.enable_amp=true")));
         assertTrue(fp16.getMessage().contains("bfloat16"), fp16.getMessage());
+        assertFalse(TrainingOptions.fromConfig(released("+trainer.augment=false")).augment());
+        UserError yes = assertThrows(UserError.class, () -> TrainingOptions.fromConfig(released("+trainer.augment=yes")));
+        assertEquals(TrainerResumeTest.CONFIG + ": trainer.augment should be true or false, not 'yes'", yes.getMessage());
         UserError sgd = assertThrows(UserError.class,
                 () -> TrainingOptions.fromConfig(released("optimizer._target_=torch.optim.SGD")));
         assertTrue(sgd.getMessage().contains("AdamW"), sgd.getMessage());
