@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading), rollout, train "
                 + "(step time, samples/s, peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", defaultValue = "model", description = "What to measure: model (default), data, rollout, train.")
+    @Parameters(arity = "0..1", defaultValue = "model",
+            description = "What to measure: model (default), data, rollout, train, convolution.")
     String what;
 
     @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
@@ -51,7 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "rollout" -> rollout();
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
                     new int[] {0, 1}, runs);
-            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what + "' (model, data, rollout, train)");
+            case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
+            default -> throw new org.walrusjava.UserError("unknown benchmark '" + what
+                    + "' (model, data, rollout, train, convolution)");
         }
         return 0;
     }

@@ -258,7 +258,8 @@ public final class ConvolutionCheck {
         return new Tensor[] {y, xl.grad(), wl.grad(), bl == null ? null : bl.grad()};
     }
 
-    static Tensor run(Kernel kernel, boolean transposed, Tensor x, Tensor weight, Tensor bias, long[] stride) {
+    /** One convolution on the given kernel, whatever the check decided (benchmarks, probes). */
+    public static Tensor run(Kernel kernel, boolean transposed, Tensor x, Tensor weight, Tensor bias, long[] stride) {
         if (kernel == Kernel.UNFOLD)
             return transposed ? UnfoldConvolution.convTranspose(x, weight, bias, stride)
                     : UnfoldConvolution.conv(x, weight, bias, stride);
