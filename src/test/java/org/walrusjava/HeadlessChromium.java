@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Opens a page in headless Chromium and reports what it rendered. Chromium is required: CI installs it
- * (.ci/run), so a missing browser is a failure, never a skip.
+ * Opens a page in headless Chromium and reports what it rendered. Chromium is required: bin/test installs it when
+ * it can, so a missing browser is a failure, never a skip.
  */
 public final class HeadlessChromium {
     private static final List<String> BROWSERS = List.of("chromium", "chromium-browser", "google-chrome");
@@ -79,8 +79,8 @@ public final class HeadlessChromium {
                 if (Files.isExecutable(p)) return p;
             }
         }
-        return fail("no Chromium on PATH (looked for " + BROWSERS + "): install it, e.g. apt-get install chromium;"
-                + " CI installs it in .ci/run");
+        return fail("no Chromium on PATH (looked for " + BROWSERS + "): install it, e.g. apt-get install chromium"
+                + " (bin/test does when run as root)");
     }
 
     private static String tail(Path log) throws Exception {

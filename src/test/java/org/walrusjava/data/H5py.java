@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs well_h5py.py (next to this class in test resources) with Debian's /usr/bin/python3, which has h5py when
- * python3-h5py is installed (.ci/run installs it). Missing Python or h5py FAILS the calling test: the h5py
- * comparison is the proof that our files read like the originals, so it must never be skipped.
+ * python3-h5py is installed (bin/test installs it when run as root). Missing Python or h5py FAILS the calling test:
+ * the h5py comparison is the proof that our files read like the originals, so it must never be skipped.
  */
 public final class H5py {
     public static final Path PYTHON = Path.of("/usr/bin/python3");

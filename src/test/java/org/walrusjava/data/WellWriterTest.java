@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.walrusjava.UserError;
 import org.walrusjava.data.WellSpec.BoundaryGroup;
 import org.walrusjava.data.WellSpec.Field;
+import org.walrusjava.data.hdf5.Hdf5Library;
 
 class WellWriterTest {
     @TempDir
@@ -79,6 +81,20 @@ class WellWriterTest {
                             .getData());
             assertArrayEquals(new float[] {1f, 0f},
                     (float[]) file.getDatasetByPath("boundary_conditions/y_wall/values").getDataFlat());
+        }
+    }
+
+    @Test
+    void byDefaultTheBundledLibraryWritesAndTheFileReadsBack() {
+        assumeTrue(System.getenv(Hdf5Library.LIBRARY_ENV) == null
+                && System.getProperty(Hdf5Library.LIBRARY_PROPERTY) == null, "an HDF5 library is named explicitly");
+        assertTrue(Hdf5Library.get().describe().matches("HDF5 1\\.14\\.3 \\(.*/hdf5/1\\.14\\.3-1\\.5\\.10/.*\\)"),
+                Hdf5Library.get().describe());
+        WellSpec spec = SyntheticWell.spec();
+        Path path = WellWriter.write(dir.resolve("bundled.hdf5"), spec, SyntheticWell.frames(spec));
+        try (HdfFile file = new HdfFile(path)) {
+            assertEquals("synthetic3d", file.getAttribute("dataset_name").getData());
+            assertField(file, spec, "t1_fields/u", new int[] {2, 3, 4, 3, 2, 3}, new int[] {1, 1, 4, 3, 2, 3});
         }
     }
 

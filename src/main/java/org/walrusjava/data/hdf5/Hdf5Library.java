@@ -1,5 +1,6 @@
 package org.walrusjava.data.hdf5;
 
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -27,9 +28,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The HDF5 C library (1.10 or newer), called through java.lang.foreign. Only the handful of functions needed to
  * write Well files are bound; {@link Hdf5Writer} is the typed layer on top.
  *
- * <p>The library is the system's (Debian/Ubuntu ship it with python3-h5py as {@code libhdf5_serial.so.103} or
- * {@code .310}); {@code -Dwalrus.hdf5.library=PATH} or {@code WALRUS_HDF5_LIB=PATH} names one explicitly. From 1.10
- * on, {@code hid_t} is 64-bit, which the bindings below assume; older libraries are refused.
+ * <p>Which library: the file named by {@code -Dwalrus.hdf5.library=PATH} or {@code WALRUS_HDF5_LIB=PATH}; else
+ * HDF5 1.14.3 from bytedeco's jar on the classpath ({@link BundledHdf5}); else, on platforms without that jar, the
+ * system's (Debian/Ubuntu ship it with python3-h5py as {@code libhdf5_serial.so.103} or {@code .310}). The bundled
+ * one comes before the system's so that every machine writes files with the same HDF5 release, the one the tests
+ * ran against, whatever the distribution happens to have installed. From 1.10 on, {@code hid_t} is 64-bit, which
+ * the bindings below assume; older libraries are refused.
  *
  * <p>Every call is serialised on this object: serial HDF5 builds are not thread-safe, and a thread-safe build
  * takes its own global lock anyway. Failures become {@link Hdf5Exception} carrying HDF5's own error stack text
@@ -40,10 +44,13 @@ public final class Hdf5Library {
     public static final String LIBRARY_PROPERTY = "walrus.hdf5.library";
     public static final String LIBRARY_ENV = "WALRUS_HDF5_LIB";
 
-    /** Sonames tried in order when nothing is named: Debian/Ubuntu serial builds, then generic builds. */
+    /**
+     * Tried in order when nothing is named and nothing is bundled: Debian/Ubuntu serial builds, generic builds, then
+     * Homebrew's, which lives outside the directories macOS's dlopen searches by default.
+     */
     static final List<String> SYSTEM_NAMES = List.of(
             "libhdf5_serial.so.103", "libhdf5_serial.so.310", "libhdf5_serial.so",
-            "libhdf5.so.310", "libhdf5.so.103", "libhdf5.so", "libhdf5.dylib");
+            "libhdf5.so.310", "libhdf5.so.103", "libhdf5.so", "libhdf5.dylib", "/opt/homebrew/lib/libhdf5.dylib");
 
     // Constants of the C API that are plain numbers (stable since 1.10).
     static final long H5P_DEFAULT = 0;
@@ -122,29 +129,53 @@ public final class Hdf5Library {
         return "HDF5 " + version + " (" + source + ")";
     }
 
-    /** Loads the library file {@code named}, or when that is null the first system soname that resolves. */
+    /** Loads the library file {@code named}, or when that is null the bundled library, else a system one. */
     static Hdf5Library load(String named) {
         if (named != null && !named.isBlank()) {
             if (!Files.isRegularFile(Path.of(named))) {
                 throw new UserError(named + ": HDF5 library not found (named by " + LIBRARY_PROPERTY + " / "
                         + LIBRARY_ENV + ")");
             }
-            try {
-                return new Hdf5Library(SymbolLookup.libraryLookup(Path.of(named), Arena.global()), named);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(named + ": cannot load as a shared library: " + e.getMessage(), e);
-            }
+            return open(Path.of(named));
         }
+        String noBundle;
+        try {
+            Optional<Path> bundled = BundledHdf5.extract(BundledHdf5.defaultCacheRoot());
+            if (bundled.isPresent()) {
+                return open(bundled.get());
+            }
+            noBundle = "no HDF5 is bundled for " + BundledHdf5.platform();
+        } catch (UncheckedIOException e) {
+            noBundle = e.getMessage();
+        }
+        Optional<Hdf5Library> system = system();
+        if (system.isPresent()) {
+            return system.get();
+        }
+        throw new UserError("libhdf5: " + noBundle + " and no system HDF5 C library (1.10 or newer) was found;"
+                + " install it (Debian/Ubuntu: apt-get install libhdf5-dev, macOS: brew install hdf5) or set "
+                + LIBRARY_ENV + "=/path/to/libhdf5.so");
+    }
+
+    /** The first of {@link #SYSTEM_NAMES} that the dynamic loader finds. */
+    static Optional<Hdf5Library> system() {
         for (String name : SYSTEM_NAMES) {
             try {
-                return new Hdf5Library(SymbolLookup.libraryLookup(name, Arena.global()), name);
+                return Optional.of(new Hdf5Library(SymbolLookup.libraryLookup(name, Arena.global()), name));
             } catch (IllegalArgumentException notInstalled) {
-                // try the next soname
+                // try the next name
             }
         }
-        throw new UserError("libhdf5: the HDF5 C library (1.10 or newer) is needed to write Well files and was not"
-                + " found; install it (Debian/Ubuntu: apt-get install libhdf5-dev, or python3-h5py which brings it)"
-                + " or set " + LIBRARY_ENV + "=/path/to/libhdf5.so");
+        return Optional.empty();
+    }
+
+    /** Loads the library file {@code file}. */
+    static Hdf5Library open(Path file) {
+        try {
+            return new Hdf5Library(SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": cannot load as a shared library: " + e.getMessage(), e);
+        }
     }
 
     private long globalId(String symbol) {
