@@ -8,16 +8,20 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes output files so that a reader (or a crash) never sees half of one: the bytes go to a temporary file in
  * the same folder, which is then renamed over the target in one step.
  */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {}
 
     /** What goes into the file, as a stream. */
@@ -58,7 +62,7 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            temp = createTemporary(dir, target);
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
                 out.force(true);
@@ -80,6 +84,22 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A new empty file beside the target. Files.createTempFile would make it 0600; created plainly it gets 0666
+     * less the umask, as the HDF5 files libhdf5 writes do, so that other users and web servers can read reports
+     * and checkpoints. Creation is exclusive (O_EXCL), so a planted link or an existing file is never taken over.
+     */
+    private static Path createTemporary(Path dir, Path target) throws IOException {
+        while (true) {
+            Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException taken) {
+                // drawn before by another writer: draw again
+            }
+        }
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -48,6 +48,31 @@ public record CaseSpec(
         return new long[] {t, b, fieldIndices.length, spatialShape[0], spatialShape[1], spatialShape[2]};
     }
 
+    /**
+     * Checks that each field's name is the vocabulary entry its index selects. The model embeds a channel by its
+     * index alone, so a misspelt name, or one that disagrees with its index, would otherwise pass unnoticed and
+     * label the output with the wrong field. Fails with one line naming the first disagreeing name and index.
+     */
+    public void checkFieldNames(List<String> vocabulary, String source) {
+        List<String> names = new ArrayList<>(variableFields);
+        names.addAll(constantFields);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            long index = fieldIndices[i];
+            String selected = index >= 0 && index < vocabulary.size() ? vocabulary.get((int) index) : null;
+            if (names.get(i).equals(selected)) continue;
+            int named = vocabulary.indexOf(names.get(i));
+            String field = i < variableFields.size() ? "variable_fields[" + i + "]"
+                    : "constant_fields[" + (i - variableFields.size()) + "]";
+            problems.add(field + " is '" + names.get(i) + "' (" + (named < 0 ? "not in" : "index " + named + " of")
+                    + " the model's vocabulary) but field_indices[" + i + "] = " + index + " is "
+                    + (selected == null ? "outside its " + vocabulary.size() + " fields" : "'" + selected + "'"));
+        }
+        if (!problems.isEmpty())
+            throw new UserError(source + ": " + problems.getFirst()
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+    }
+
     public static CaseSpec read(Path file) {
         JsonNode n;
         try {

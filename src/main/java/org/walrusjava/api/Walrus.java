@@ -121,16 +121,13 @@ public final class Walrus {
         }
     }
 
-    /** Checks that an input fits its case and the model: shape, vocabulary indices, finite values. */
+    /** Checks that an input fits its case and the model: shape, field names and indices, finite values. */
     void validate(Tensor raw, CaseSpec c) {
         long[] want = c.inputShape();
         if (!Arrays.equals(raw.shape(), want))
             throw new UserError("input has shape " + Arrays.toString(raw.shape()) + " but the case describes "
                     + Arrays.toString(want) + " (T, B, C, H, W, D)");
-        int n = config.model().nStates();
-        for (long i : c.fieldIndices())
-            if (i < 0 || i >= n)
-                throw new UserError("field index " + i + " is outside this model's vocabulary of " + n + " fields");
+        c.checkFieldNames(config.vocabulary(), "case");
         if (!raw.allFinite()) throw new UserError("input contains NaN or Inf values");
     }
 }

@@ -13,10 +13,10 @@ import org.walrusjava.tensor.Device;
 public final class RolloutBenchmark {
     private RolloutBenchmark() {}
 
-    public static double stepsPerSecond(String size, DType dtype, int steps, PrintStream log) {
+    public static double stepsPerSecond(String size, DType dtype, Device device, int steps, PrintStream log) {
         WalrusModel model = new WalrusModel(ModelSizes.byName(size));
-        Initializer.initialize(model, 0, dtype, Device.CPU);
-        Rollout.Window start = new Rollout.Window(BenchmarkInput.window(6, 128, 1), BenchmarkInput.LABELS,
+        Initializer.initialize(model, 0, dtype, device);
+        Rollout.Window start = new Rollout.Window(BenchmarkInput.window(6, 128, 1).to(device), BenchmarkInput.LABELS,
                 BenchmarkInput.BCS, BenchmarkInput.VARIABLE, BenchmarkInput.REAL, null);
         Predictor predictor = new Predictor(model);
         Rollout.run(predictor, start, 1, Rolls.seeded(0), null); // warm-up

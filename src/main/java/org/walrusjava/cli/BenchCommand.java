@@ -13,6 +13,7 @@ import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeRuntime;
 import org.walrusjava.train.TrainBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,17 +40,24 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measure loading this checkpoint (e.g. the released walrus.pt) instead of a generated one.")
     Path loadFile;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws Exception {
+        Device where = device.parse();
+        if (!where.equals(Device.CPU) && (what.equals("data") || what.equals("train")))
+            throw new org.walrusjava.UserError("--device " + where + ": bench " + what
+                    + " measures the CPU only; --device applies to bench model and bench rollout");
         System.out.printf("walrus bench %s: %d threads, %s%n", what, NativeRuntime.threads(), System.getProperty("os.arch"));
         String tunables = System.getenv("GLIBC_TUNABLES");
         System.out.println(tunables != null ? "native allocator: GLIBC_TUNABLES=" + tunables
                 : "native allocator: glibc defaults (large tensors are faulted in afresh on every allocation; "
                         + "bin/walrus sets GLIBC_TUNABLES, see bin/native-env)");
         switch (what) {
-            case "model" -> model();
+            case "model" -> model(where);
             case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);
-            case "rollout" -> rollout();
+            case "rollout" -> rollout(where);
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
                     new int[] {0, 1}, runs);
             case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
@@ -59,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void model() throws Exception {
+    private void model(Device where) throws Exception {
         if (loadFile != null) {
             System.out.println("checkpoint load (" + loadFile + "):");
             printLoad(CheckpointBenchmark.measure(loadFile, System.out));
@@ -74,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        forwardTimings();
+        forwardTimings(where);
     }
 
     private static void printLoad(CheckpointBenchmark.Result r) {
@@ -85,24 +93,24 @@ public final class BenchCommand implements Callable<Integer> {
                 (double) r.peakRssBytes() / r.fileBytes());
     }
 
-    private void forwardTimings() {
-        System.out.println("machine: " + GemmThroughput.describe(Device.CPU));
+    private void forwardTimings(Device where) {
+        System.out.println("machine: " + GemmThroughput.describe(where));
         System.out.println("forward, 2-D 128x128, T=6, B=1, rolls 0 (median of " + runs + " after a warm-up):");
         StringBuilder table = new StringBuilder("  size     fp32 s    bf16 s\n");
         for (String size : sizes) {
             double[] s = new double[2];
             DType[] types = {DType.FLOAT32, DType.BFLOAT16};
             for (int i = 0; i < 2; i++)
-                s[i] = ForwardBenchmark.measure(size, types[i], Device.CPU, 1, runs, System.out).medianSeconds();
+                s[i] = ForwardBenchmark.measure(size, types[i], where, 1, runs, System.out).medianSeconds();
             table.append(String.format("  %-7s %8.3f  %8.3f%n", size, s[0], s[1]));
         }
         System.out.print(table);
     }
 
-    private void rollout() {
+    private void rollout(Device where) {
         for (String size : sizes) {
             if (size.equals("full")) continue;
-            double sps = RolloutBenchmark.stepsPerSecond(size, DType.FLOAT32, 5, System.out);
+            double sps = RolloutBenchmark.stepsPerSecond(size, DType.FLOAT32, where, 5, System.out);
             System.out.printf("rollout %s fp32, 2-D 128x128: %.3f steps/s%n", size, sps);
         }
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.walrusjava.UserError;
 import org.walrusjava.api.Walrus;
 import org.walrusjava.tensor.DType;
-import org.walrusjava.tensor.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs the model shares: which weights, which config, how to run them. */
@@ -21,9 +21,8 @@ final class CheckpointOptions {
             description = "Weights and activations: fp32 (as released, default) or bf16 (faster, less exact).")
     String dtype;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
-            description = "cpu (default), cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--extended-strides",
             description = "Accept grid sizes the released stride table lacks (64 points in 2-D, 32 in 3-D).")
@@ -31,16 +30,14 @@ final class CheckpointOptions {
 
     Walrus load() {
         DType type;
-        Device where;
         try {
             type = DType.parse(dtype);
-            where = Device.parse(device);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
         if (type != DType.FLOAT32 && type != DType.BFLOAT16) {
             throw new UserError("--dtype must be fp32 or bf16, got " + dtype);
         }
-        return Walrus.load(checkpoint, config, new Walrus.Options(type, where, extendedStrides));
+        return Walrus.load(checkpoint, config, new Walrus.Options(type, device.parse(), extendedStrides));
     }
 }

@@ -6,6 +6,7 @@ import org.walrusjava.UserError;
 import org.walrusjava.demo.Demo;
 import org.walrusjava.demo.DemoSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `walrus demo`: the whole system end to end on built-in simulated physics. */
@@ -30,11 +31,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "CFG", description = "the config of --checkpoint")
     Path config;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         if ((checkpoint == null) != (config == null))
             throw new UserError("--checkpoint and --config go together");
-        DemoSettings settings = (quick ? DemoSettings.quick() : DemoSettings.full()).withSeed(seed);
+        DemoSettings settings = (quick ? DemoSettings.quick() : DemoSettings.full()).withSeed(seed).withDevice(device.parse());
         long t0 = System.nanoTime();
         Demo.Result r = checkpoint == null ? Demo.run(settings, out, System.out)
                 : Demo.runZeroShot(settings, checkpoint, config, out, System.out);

@@ -1,5 +1,7 @@
 package org.walrusjava.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.walrusjava.UserError;
 import picocli.CommandLine;
@@ -26,6 +28,11 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
+    /** Exit code for a problem with what the user passed (options, files, data). */
+    public static final int USER_ERROR = 2;
+    /** Exit code for a bug in walrus-java itself: sysexits.h's EX_SOFTWARE. */
+    public static final int INTERNAL_ERROR = 70;
+
     /** Runs the CLI and returns its exit code; bad input becomes one line on stderr, never a stack trace. */
     public static int execute(String... args) {
         return commandLine().execute(args);
@@ -35,11 +42,22 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         for (Object sub : subcommands()) cli.addSubcommand(sub);
+        // picocli would print the whole usage text after an option error, burying the one line that matters.
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println("walrus: " + firstLine(ex.getMessage()) + " (see '" + name + " --help')");
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            boolean bug = !(ex instanceof UserError || ex instanceof IOException || ex instanceof UncheckedIOException);
             String msg = ex instanceof UserError ? ex.getMessage() : describe(ex);
+            if (bug)
+                msg = "internal error (a bug in walrus-java, not in your input): " + msg
+                        + "; rerun with WALRUS_DEBUG=1 for the stack trace to report";
             cmd.getErr().println("walrus: " + msg);
             if (System.getenv("WALRUS_DEBUG") != null) ex.printStackTrace(cmd.getErr());
-            return 2;
+            return bug ? INTERNAL_ERROR : USER_ERROR;
         });
         return cli;
     }
@@ -48,6 +66,10 @@ public final class Main implements Runnable {
         Throwable root = ex;
         while (root.getCause() != null && root.getMessage() == null) root = root.getCause();
         String m = root.getMessage();
-        return root.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        return root.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

@@ -70,6 +70,7 @@ final class PredictCommand implements Callable<Integer> {
         if (input != null) {
             CaseInput in = CaseInput.read(input, caseFile);
             walrus = model.load();
+            in.checkFieldNames(walrus);
             next = walrus.predict(in.raw(), in.spec(), jitter.jitter().rolls(0, in.spec()));
             fields = in.spec().variableFields();
         } else {

@@ -39,6 +39,7 @@ public final class TraceCommand implements Callable<Integer> {
     public Integer call() {
         CaseInput in = CaseInput.read(input, caseFile);
         Walrus walrus = model.load();
+        in.checkFieldNames(walrus);
         Map<String, Tensor> trace = walrus.trace(in.raw(), in.spec(), in.spec().recordedRolls());
         SafeTensors.write(out, trace);
         PrintWriter o = spec.commandLine().getOut();

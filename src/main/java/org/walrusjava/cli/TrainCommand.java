@@ -14,6 +14,7 @@ import org.walrusjava.train.Trainer;
 import org.walrusjava.train.TrainingOptions;
 import org.walrusjava.train.TrainingSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -102,8 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validate-every", paramLabel = "N", description = "optimizer steps between validations (0: none)")
     Integer validateEvery;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--export", paramLabel = "FILE", description = "also write the final weights here (.pt in the "
             + "upstream layout, or .safetensors)")
@@ -176,7 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (saveEvery != null) b.saveEvery = saveEvery;
         if (validateEvery != null) b.validateEvery = validateEvery;
         RunSpec spec = new RunSpec(config.toAbsolutePath(), overrides, data.stream().map(Path::toAbsolutePath).toList(),
-                init == null ? null : init.toAbsolutePath(), upstreamAlignment, device, b.build());
+                init == null ? null : init.toAbsolutePath(), upstreamAlignment, device.parse().toString(), b.build());
         return TrainingSession.start(spec, out, err);
     }
 

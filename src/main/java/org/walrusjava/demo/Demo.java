@@ -19,6 +19,7 @@ import org.walrusjava.rollout.Metric;
 import org.walrusjava.rollout.MetricsResults;
 import org.walrusjava.sim.SimulatedDataset;
 import org.walrusjava.sim.SplitFractions;
+import org.walrusjava.tensor.DType;
 import org.walrusjava.viz.HtmlPage;
 
 /**
@@ -44,15 +45,19 @@ public final class Demo {
                 + " steps)");
         DemoModel.Trained trained = DemoModel.train(settings,
                 data.values().stream().map(Simulated::root).toList(), out.resolve("model"), log);
-        return evaluate(settings, Walrus.load(trained.checkpoint(), trained.config()), data, out, log);
+        return evaluate(settings, load(trained.checkpoint(), trained.config(), settings), data, out, log);
     }
 
     /** Evaluates a given model (for example the released one) zero-shot on freshly simulated data. */
     public static Result runZeroShot(DemoSettings settings, Path checkpoint, Path config, Path out, PrintStream log) {
-        Walrus walrus = Walrus.load(checkpoint, config);
+        Walrus walrus = load(checkpoint, config, settings);
         Map<String, Simulated> data = simulate(settings, out.resolve("data"), log);
         log.println("[2/3] zero-shot: no training, using " + checkpoint);
         return evaluate(settings, walrus, data, out, log);
+    }
+
+    private static Walrus load(Path checkpoint, Path config, DemoSettings settings) {
+        return Walrus.load(checkpoint, config, new Walrus.Options(DType.FLOAT32, settings.device(), false));
     }
 
     /** Dataset roots by system name, with how many held-out (test) trajectories each has. */

@@ -35,7 +35,7 @@ final class DemoModel {
         Path config = dir.resolve(CONFIG);
         AtomicFiles.writeString(config, yaml(config(settings)));
         TrainingOptions options = TrainingOptions.fromConfig(ExperimentConfig.load(config));
-        RunSpec spec = new RunSpec(config, List.of(), datasets, null, false, "cpu", options);
+        RunSpec spec = new RunSpec(config, List.of(), datasets, null, false, settings.device().toString(), options);
         Path run = dir.resolve("training");
         try (TrainingSession session = TrainingSession.start(spec, run, progress)) {
             Trainer trainer = session.trainer();

@@ -3,6 +3,7 @@ package org.walrusjava.demo;
 import java.util.List;
 import org.walrusjava.sim.SimulatedSystem;
 import org.walrusjava.sim.Simulators;
+import org.walrusjava.tensor.Device;
 
 /**
  * How big everything in a demo run is: the simulated datasets, the small Walrus, its training and the evaluation.
@@ -13,8 +14,10 @@ import org.walrusjava.sim.Simulators;
  * @param training optimisation of it
  * @param rolloutSteps length of the evaluation rollouts (the "10-step" figure)
  * @param seed seed of the simulations, the initial weights and the training order
+ * @param device where the model trains and runs
  */
-public record DemoSettings(List<Dataset> datasets, Model model, Training training, int rolloutSteps, long seed) {
+public record DemoSettings(List<Dataset> datasets, Model model, Training training, int rolloutSteps, long seed,
+                           Device device) {
     /**
      * @param trajectories in all, divided 80/10/10 into train/valid/test
      * @param frames saved frames per trajectory
@@ -61,15 +64,19 @@ public record DemoSettings(List<Dataset> datasets, Model model, Training trainin
      */
     public static DemoSettings full() {
         return new DemoSettings(datasets(20, 10, 32, 0.3), new Model(64, 16, 2, 2, 2), new Training(1600, 1, 1e-3, 3),
-                10, 0);
+                10, 0, Device.CPU);
     }
 
     public static DemoSettings quick() {
         return new DemoSettings(datasets(10, 8, 20, 0.3), new Model(64, 16, 2, 2, 2), new Training(200, 1, 1e-3, 3),
-                10, 0);
+                10, 0, Device.CPU);
     }
 
     public DemoSettings withSeed(long newSeed) {
-        return new DemoSettings(datasets, model, training, rolloutSteps, newSeed);
+        return new DemoSettings(datasets, model, training, rolloutSteps, newSeed, device);
+    }
+
+    public DemoSettings withDevice(Device newDevice) {
+        return new DemoSettings(datasets, model, training, rolloutSteps, seed, newDevice);
     }
 }

@@ -11,6 +11,13 @@ import org.walrusjava.numerics.Fft;
  * MSE of the cells they cover (every cell, since |k| never exceeds pi sqrt(ndims)); nmse divides by the same sum
  * for the truth plus 1e-7.
  *
+ * <p>The edges and the wavenumbers are computed in float32, step by step as The Well's default (torch's default
+ * dtype) does. It matters where an inner edge equals the length of an integer wavevector in exact arithmetic: on
+ * 32 x 32 grids the edges are |(2, 2)| and |(8, 0)| times 2 pi / 32, on 256 x 256 |(4, 4)| and |(32, 0)| times
+ * 2 pi / 256, and only float32 rounding, not the 1e-6, decides which bin those wavenumbers fall in. Binned in
+ * float64 instead, such grids differ from The Well's published figures by up to a third in the low and mid bins.
+ * The power sums themselves stay in float64.
+ *
  * <p>Axes of length 1 are not spatial dimensions: Walrus carries 2-D data as H x W x 1, and counting that axis
  * would move the top edge from pi sqrt(2) to pi sqrt(3).
  */
@@ -38,14 +45,22 @@ public final class Spectral {
         this.binOfCell = assignBins(shape, edges);
     }
 
-    /** The four edges of the three bins (first edge 0). */
+    /**
+     * The four edges of the three bins (first edge 0) as torch.logspace(start, end, 4) makes them in float32:
+     * start and end rounded to float32, the exponents stepped in float64 from whichever end is nearer, each power
+     * rounded to float32.
+     */
     public static double[] binEdges(int[] shape) {
         int maxN = 1;
         for (int n : shape) maxN = Math.max(maxN, n);
-        double low = Math.log10(2 * Math.PI / maxN);
-        double high = Math.log10(Math.PI * Math.sqrt(spatialDims(shape)) + 1e-6);
+        float start = (float) Math.log10(2 * Math.PI / maxN);
+        float end = (float) Math.log10(Math.PI * Math.sqrt(spatialDims(shape)) + 1e-6);
+        double step = (double) (end - start) / BINS;
         double[] e = new double[BINS + 1];
-        for (int i = 0; i <= BINS; i++) e[i] = Math.pow(10, low + (high - low) * i / BINS);
+        for (int i = 0; i <= BINS; i++) {
+            double exponent = i < (BINS + 1) / 2 ? start + step * i : end - step * (BINS - i);
+            e[i] = (float) Math.pow(10, exponent);
+        }
         e[0] = 0;
         return e;
     }
@@ -57,10 +72,14 @@ public final class Spectral {
         return Math.max(d, 1);
     }
 
-    /** 2 pi fftfreq(n)[j]: index j of an n-point transform as an angular wavenumber per cell. */
-    public static double wavenumber(int j, int n) {
+    /**
+     * 2 pi fftfreq(n)[j] in float32 as torch computes it: the signed index times float32(1 / n), then times
+     * float32(2 pi).
+     */
+    public static float wavenumber(int j, int n) {
         int positive = (n - 1) / 2 + 1;
-        return 2 * Math.PI * (j < positive ? j : j - n) / n;
+        float frequency = (j < positive ? j : j - n) * (float) (1.0 / n);
+        return frequency * (float) (2 * Math.PI);
     }
 
     /** The bin of each cell of the transform (row-major), or -1 where |k| is past the last edge. */
@@ -109,12 +128,12 @@ public final class Spectral {
         int[] bins = new int[total];
         int[] index = new int[shape.length];
         for (int cell = 0; cell < total; cell++) {
-            double k2 = 0;
+            float k2 = 0;
             for (int a = 0; a < shape.length; a++) {
-                double k = wavenumber(index[a], shape[a]);
+                float k = wavenumber(index[a], shape[a]);
                 k2 += k * k;
             }
-            bins[cell] = binOf(Math.sqrt(k2), edges);
+            bins[cell] = binOf((float) Math.sqrt(k2), edges);
             for (int a = shape.length - 1; a >= 0; a--) {
                 if (++index[a] < shape[a]) break;
                 index[a] = 0;
@@ -123,7 +142,7 @@ public final class Spectral {
         return bins;
     }
 
-    private static int binOf(double k, double[] edges) {
+    private static int binOf(float k, double[] edges) {
         for (int b = 0; b < BINS; b++) if (k >= edges[b] && k < edges[b + 1]) return b;
         return -1;
     }

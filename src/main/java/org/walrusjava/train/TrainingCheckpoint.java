@@ -95,6 +95,21 @@ public final class TrainingCheckpoint {
         }
     }
 
+    /**
+     * Deletes the hidden ".partial" folders a killed run left half-written. Only a resuming run calls it, when no
+     * checkpoint is being written into root.
+     */
+    public static void removePartials(Path root) {
+        if (!Files.isDirectory(root)) return;
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().matches("\\.step-\\d+\\.partial")).toList())
+                deleteTree(p);
+        } catch (IOException e) {
+            throw new UserError(root + ": cannot remove the half-written checkpoints of an interrupted run ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
     /** Removes step folders except the newest {@code keep} and any a pointer names. */
     public static void prune(Path root, int keep) {
         List<Path> pinned = Stream.of(LATEST, BEST).map(p -> resolve(root, p)).flatMap(Optional::stream).toList();

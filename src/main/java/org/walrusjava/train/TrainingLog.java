@@ -1,5 +1,6 @@
 package org.walrusjava.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
@@ -35,10 +36,22 @@ public final class TrainingLog implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (Files.exists(file)) {
+                // Decoded leniently: a kill mid-write can cut a multi-byte character in two.
+                List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
                 List<String> kept = new ArrayList<>();
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
                     if (line.isBlank()) continue;
-                    JsonNode n = JSON.readTree(line);
+                    JsonNode n;
+                    try {
+                        n = JSON.readTree(line);
+                    } catch (JsonProcessingException e) {
+                        // The last line is the one a killed run was writing: it is dropped like any entry past
+                        // the checkpoint. Anywhere else a line that is not JSON means the file was damaged.
+                        if (i == lines.size() - 1) continue;
+                        throw new UserError(file + ": line " + (i + 1) + " is not a JSON object ("
+                                + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
+                    }
                     if (n.path("step").asLong(Long.MAX_VALUE) <= resumedStep) kept.add(line);
                 }
                 AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.walrusjava.AtomicFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,7 +82,7 @@ public final class TrainingSession implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path config = dir.resolve("config.yaml");
-            Files.copy(spec.config(), config, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(config, out -> Files.copy(spec.config(), out));
             spec.withConfig(config.toAbsolutePath()).write(dir);
             ready = true;
             return session;
@@ -96,8 +96,10 @@ public final class TrainingSession implements AutoCloseable {
     /** Continues the run in {@code dir} from its latest checkpoint. */
     public static TrainingSession resume(Path dir, PrintStream progress) {
         RunSpec spec = RunSpec.read(dir);
-        if (TrainingCheckpoint.resolve(dir.resolve("checkpoints"), TrainingCheckpoint.LATEST).isEmpty())
+        Path checkpoints = dir.resolve("checkpoints");
+        if (TrainingCheckpoint.resolve(checkpoints, TrainingCheckpoint.LATEST).isEmpty())
             throw new UserError(dir + ": no checkpoint to resume from yet (checkpoints/latest is missing)");
+        TrainingCheckpoint.removePartials(checkpoints);
         return new TrainingSession(spec, dir, progress);
     }
 

@@ -20,4 +20,12 @@ class DemoCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--seed") && r.err().contains("one"), r.err());
     }
+
+    @Test
+    void takesTheDeviceOptionOfTheOtherModelCommands() {
+        CliRun r = CliRun.of("demo", "--quick", "--device", "tpu");
+        assertEquals(2, r.code());
+        assertEquals("walrus: --device: unknown device 'tpu' (use cpu, cuda or cuda:N)\n", r.err());
+        assertTrue(CliRun.of("demo", "--help").out().contains("--device=DEV"));
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.walrusjava.api.RolloutFixtures.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,5 +107,34 @@ class PredictCommandTest {
             assertTrue(r.messages().getFirst().contains(expected), "expected '" + expected + "' in\n" + r);
         });
         assertFalse(Files.exists(Path.of(out)), "no output after an error");
+    }
+
+    @Test
+    void caseFieldNamesMustBeTheVocabularyEntriesOfTheirIndices() throws Exception {
+        Path[] in = caseFiles(dir, "a");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode misspelt = (ObjectNode) json.readTree(in[1].toFile());
+        ((ArrayNode) misspelt.get("variable_fields")).set(1, "presure");
+        ObjectNode swapped = (ObjectNode) json.readTree(in[1].toFile());
+        ((ArrayNode) swapped.get("variable_fields")).set(1, "velocity_x").set(2, "pressure");
+        Path misspeltFile = dir.resolve("misspelt.json"), swappedFile = dir.resolve("swapped.json");
+        json.writeValue(misspeltFile.toFile(), misspelt);
+        json.writeValue(swappedFile.toFile(), swapped);
+        Path out = dir.resolve("pred.safetensors");
+        Map<Path, String> expected = Map.of(
+                misspeltFile, misspeltFile + ": variable_fields[1] is 'presure' (not in the model's vocabulary) but"
+                        + " field_indices[1] = 3 is 'pressure'",
+                swappedFile, swappedFile + ": variable_fields[1] is 'velocity_x' (index 4 of the model's vocabulary)"
+                        + " but field_indices[1] = 3 is 'pressure' (and 1 more)");
+        expected.forEach((caseFile, message) -> {
+            for (String command : List.of("predict", "trace")) {
+                CapturedRun r = CapturedRun.of(command, "--checkpoint", CHECKPOINT.toString(), "--config",
+                        TINY_CONFIG.toString(), "--input", in[0].toString(), "--case", caseFile.toString(),
+                        "--out", out.toString());
+                assertEquals(2, r.code(), r.toString());
+                assertEquals(List.of("walrus: " + message), r.messages(), r.toString());
+            }
+        });
+        assertFalse(Files.exists(out), "nothing is written for a case whose names and indices disagree");
     }
 }

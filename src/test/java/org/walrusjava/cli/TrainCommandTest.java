@@ -37,6 +37,11 @@ class TrainCommandTest {
         assertTrue(Files.isDirectory(runDir.resolve("checkpoints/step-0000002")));
         assertFalse(Files.exists(runDir.resolve("final.safetensors")));
 
+        // What a kill during the next step would leave: half a log line and a half-written checkpoint folder.
+        Files.writeString(runDir.resolve("log.jsonl"), "{\"step\": 3, \"lo", java.nio.file.StandardOpenOption.APPEND);
+        Path partial = Files.createDirectories(runDir.resolve("checkpoints/.step-0000003.partial"));
+        Files.writeString(partial.resolve("model.safetensors"), "half");
+
         Path pt = dir.resolve("final.pt");
         CliRun second = CliRun.of("train", "--resume", runDir.toString(), "--steps", "3", "--export", pt.toString());
         assertEquals(0, second.code(), second.err());
@@ -47,6 +52,9 @@ class TrainCommandTest {
         float[] a = weights.get("encoder_dummy").toFloatArray(), b = exported.get("encoder_dummy").toFloatArray();
         assertArrayEquals(a, b);
         assertEquals(3, Files.readAllLines(runDir.resolve("log.jsonl")).stream().filter(l -> !l.contains("validation")).count());
+        try (var left = Files.list(runDir.resolve("checkpoints"))) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".partial")), "no half-written folder");
+        }
     }
 
     @Test

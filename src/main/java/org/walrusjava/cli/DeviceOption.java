@@ -1,0 +1,20 @@
+package org.walrusjava.cli;
+
+import org.walrusjava.UserError;
+import org.walrusjava.tensor.Device;
+import picocli.CommandLine.Option;
+
+/** `--device`, shared by every command that runs a model. */
+final class DeviceOption {
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+            description = "cpu (default), cuda or cuda:N (CUDA needs the gpu build and is untested).")
+    String device;
+
+    Device parse() {
+        try {
+            return Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--device: " + e.getMessage());
+        }
+    }
+}
