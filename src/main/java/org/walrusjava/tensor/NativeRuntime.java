@@ -7,6 +7,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -67,6 +68,16 @@ public final class NativeRuntime {
             // No OpenBLAS next to this libtorch (another BLAS or platform), or native access denied: this is a speed
             // setting only, so the run goes on with OpenBLAS's own default.
         }
+    }
+
+    /**
+     * Native objects made through the bindings (tensor handles, options, scalars) and not freed yet. A loop that
+     * frees what it makes keeps this flat; one that leaves objects to the garbage collector sees it climb until a
+     * collection happens to run, which is what leak tests look for.
+     */
+    public static long liveHandles() {
+        init();
+        return Pointer.totalCount();
     }
 
     public static boolean cudaAvailable() {

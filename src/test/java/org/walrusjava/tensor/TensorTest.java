@@ -2,8 +2,6 @@ package org.walrusjava.tensor;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -57,17 +55,6 @@ class TensorTest {
             // out[i] = in[(i - r) mod n]
             assertArrayEquals(new float[] {3, 4, 0, 1, 2}, a.roll(new long[] {2}, new long[] {0}).toFloatArray());
             assertArrayEquals(new float[] {3, 4, 0, 1, 2, 3, 4, 0}, a.padCircular(0, 2, 1).toFloatArray());
-        }
-    }
-
-    @Test
-    void viewsDirectBufferWithoutCopy() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(16).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putFloat(0, 1.5f).putFloat(4, -2f).putFloat(8, 3f).putFloat(12, 4f);
-        try (NativeScope s = NativeScope.open()) {
-            Tensor v = Tensor.view(buf, DType.FLOAT32, 2, 2);
-            buf.putFloat(12, 40f);
-            assertArrayEquals(new float[] {1.5f, -2f, 3f, 40f}, v.toFloatArray());
         }
     }
 
