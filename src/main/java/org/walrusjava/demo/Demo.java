@@ -44,15 +44,18 @@ public final class Demo {
                 + " steps)");
         DemoModel.Trained trained = DemoModel.train(settings,
                 data.values().stream().map(Simulated::root).toList(), out.resolve("model"), log);
-        return evaluate(settings, Walrus.load(trained.checkpoint(), trained.config()), data, out, log);
+        try (Walrus walrus = Walrus.load(trained.checkpoint(), trained.config())) {
+            return evaluate(settings, walrus, data, out, log);
+        }
     }
 
     /** Evaluates a given model (for example the released one) zero-shot on freshly simulated data. */
     public static Result runZeroShot(DemoSettings settings, Path checkpoint, Path config, Path out, PrintStream log) {
-        Walrus walrus = Walrus.load(checkpoint, config);
-        Map<String, Simulated> data = simulate(settings, out.resolve("data"), log);
-        log.println("[2/3] zero-shot: no training, using " + checkpoint);
-        return evaluate(settings, walrus, data, out, log);
+        try (Walrus walrus = Walrus.load(checkpoint, config)) {
+            Map<String, Simulated> data = simulate(settings, out.resolve("data"), log);
+            log.println("[2/3] zero-shot: no training, using " + checkpoint);
+            return evaluate(settings, walrus, data, out, log);
+        }
     }
 
     /** Dataset roots by system name, with how many held-out (test) trajectories each has. */
