@@ -27,6 +27,7 @@ import org.walrusjava.rollout.ProgressListener;
 import org.walrusjava.rollout.RolloutReport;
 import org.walrusjava.rollout.RolloutRunner;
 import org.walrusjava.rollout.RolloutScorer;
+import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 import org.walrusjava.viz.Format;
 
@@ -120,14 +121,17 @@ public final class Evaluation {
             FieldLayout layout = null;
             Random rng = new Random(r.jitter().seed());
             for (int i = 0; i < chosen.length; i++) {
-                WellWindow w = WellWindows.fromBatch(ds.sample(chosen[i], rng), history, d, -1);
-                if (oneStep == null) {
-                    layout = w.layout();
-                    oneStep = new RolloutScorer(layout, 1);
+                // The window's tensors and the prediction are freed with each step: the scores keep plain arrays.
+                try (NativeScope scope = NativeScope.open()) {
+                    WellWindow w = WellWindows.fromBatch(ds.sample(chosen[i], rng), history, d, -1);
+                    if (oneStep == null) {
+                        layout = w.layout();
+                        oneStep = new RolloutScorer(layout, 1);
+                    }
+                    Tensor next = walrus.predict(w, r.jitter().rolls((int) chosen[i]));
+                    oneStep.score(0, Frames.perStep(next, 0)[0], w.truth()[0]);
+                    oneStep.scorePersistence(0, w.lastInput(), w.truth()[0]);
                 }
-                Tensor next = walrus.predict(w, r.jitter().rolls((int) chosen[i]));
-                oneStep.score(0, Frames.perStep(next, 0)[0], w.truth()[0]);
-                oneStep.scorePersistence(0, w.lastInput(), w.truth()[0]);
                 progress.update(i + 1, work);
             }
             MetricsResults oneStepResults = oneStep.results();
@@ -147,19 +151,21 @@ public final class Evaluation {
                 long done = chosen.length;
                 for (int t = first; t < rolloutSteps.length; t++) {
                     if (rolloutSteps[t] == 0) continue;
-                    WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(r.data(), r.split(), t,
-                            0, OptionalInt.of(history), 1, Optional.of(d.name())),
-                            WellWindows.Truth.exactly(rolloutSteps[t]));
-                    RolloutRunner.Truth truth = new RolloutRunner.Truth(layout, w.truth(), w.lastInput());
-                    long base = done;
-                    RolloutRunner.Outcome o = RolloutRunner.run(walrus.predictor(),
-                            Rollouts.onDevice(walrus, w.rolloutWindow()),
-                            RolloutRunner.Plan.single(rolloutSteps[t], r.jitter().rolls(t)), truth,
-                            (n, total) -> progress.update(base + n, work));
-                    int trajectory = t;
-                    o.stop().ifPresent(s -> stops.add("trajectory " + trajectory + ": rollout " + s.message()));
-                    RolloutRunner.score(o.perStep(0), o.steps(), truth, scorer, t == first ? report : null);
-                    scored |= o.steps() > 0;
+                    try (NativeScope scope = NativeScope.open()) {
+                        WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(r.data(), r.split(),
+                                t, 0, OptionalInt.of(history), 1, Optional.of(d.name())),
+                                WellWindows.Truth.exactly(rolloutSteps[t]));
+                        RolloutRunner.Truth truth = new RolloutRunner.Truth(layout, w.truth(), w.lastInput());
+                        long base = done;
+                        RolloutRunner.Outcome o = RolloutRunner.run(walrus.predictor(),
+                                Rollouts.onDevice(walrus, w.rolloutWindow()),
+                                RolloutRunner.Plan.single(rolloutSteps[t], r.jitter().rolls(t)), truth,
+                                (n, total) -> progress.update(base + n, work));
+                        int trajectory = t;
+                        o.stop().ifPresent(s -> stops.add("trajectory " + trajectory + ": rollout " + s.message()));
+                        RolloutRunner.score(o.perStep(0), o.steps(), truth, scorer, t == first ? report : null);
+                        scored |= o.steps() > 0;
+                    }
                     done += rolloutSteps[t];
                 }
                 if (scored) {

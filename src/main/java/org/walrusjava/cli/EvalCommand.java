@@ -51,10 +51,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         Evaluation.Request request = new Evaluation.Request(data, source.split, source.historyFrames(),
                 optional(windows), optional(rolloutSteps), optional(trajectories), jitter.jitter(), source.dataset());
-        Walrus walrus = model.load();
-        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "eval", "forward passes");
-        Evaluation.Result result = Evaluation.run(walrus, request, out, progress::update);
-        progress.finish();
+        Evaluation.Result result;
+        try (Walrus walrus = model.load()) {
+            ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "eval", "forward passes");
+            result = Evaluation.run(walrus, request, out, progress::update);
+            progress.finish();
+        }
         spec.commandLine().getOut().print(result.table());
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();

@@ -63,26 +63,26 @@ final class PredictCommand implements Callable<Integer> {
             throw new UserError("give either --input IN.safetensors with --case CASE.json, or --data WELL with"
                     + " --trajectory and --start");
         }
-        Walrus walrus;
+        CaseInput in = input != null ? CaseInput.read(input, caseFile) : null;
+        if (in == null && (trajectory == null || start == null))
+            throw new UserError("--data needs --trajectory and --start");
         Tensor next;
         List<String> fields;
         Map<String, String> metadata = new LinkedHashMap<>();
-        if (input != null) {
-            CaseInput in = CaseInput.read(input, caseFile);
-            walrus = model.load();
-            in.checkFieldNames(walrus);
-            next = walrus.predict(in.raw(), in.spec(), jitter.jitter().rolls(0, in.spec()));
-            fields = in.spec().variableFields();
-        } else {
-            if (trajectory == null || start == null) throw new UserError("--data needs --trajectory and --start");
-            walrus = model.load();
-            WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(data, source.split, trajectory, start,
-                    source.historyFrames(), stride, source.dataset()), WellWindows.Truth.atMost(0));
-            next = walrus.predict(w, jitter.jitter().rolls(0, w.caseSpec()));
-            fields = w.caseSpec().variableFields();
-            metadata.put("source", w.source().file().toString());
-            metadata.put("trajectory", Integer.toString(w.source().trajectoryInFile()));
-            metadata.put("steps", Arrays.toString(w.source().steps()));
+        try (Walrus walrus = model.load()) {
+            if (in != null) {
+                in.checkFieldNames(walrus);
+                next = walrus.predict(in.raw(), in.spec(), jitter.jitter().rolls(0, in.spec()));
+                fields = in.spec().variableFields();
+            } else {
+                WellWindow w = WellWindows.read(walrus.config(), new WellWindows.Request(data, source.split, trajectory,
+                        start, source.historyFrames(), stride, source.dataset()), WellWindows.Truth.atMost(0));
+                next = walrus.predict(w, jitter.jitter().rolls(0, w.caseSpec()));
+                fields = w.caseSpec().variableFields();
+                metadata.put("source", w.source().file().toString());
+                metadata.put("trajectory", Integer.toString(w.source().trajectoryInFile()));
+                metadata.put("steps", Arrays.toString(w.source().steps()));
+            }
         }
         metadata.put("variable_fields", String.join(",", fields));
         SafeTensors.write(out, Map.of("pred_next_frame", next), metadata);

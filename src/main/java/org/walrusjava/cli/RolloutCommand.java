@@ -91,16 +91,18 @@ final class RolloutCommand implements Callable<Integer> {
         ProgressLine progress;
         if (input != null) {
             CaseInput in = CaseInput.read(input, caseFile);
-            Walrus walrus = model.load();
-            progress = new ProgressLine(err, "rollout", "steps");
-            summary = Rollouts.fromInput(walrus, in.raw(), in.spec(), settings, out, progress::update);
+            try (Walrus walrus = model.load()) {
+                progress = new ProgressLine(err, "rollout", "steps");
+                summary = Rollouts.fromInput(walrus, in.raw(), in.spec(), settings, out, progress::update);
+            }
         } else {
             if (trajectory == null) throw new UserError("--data needs --trajectory");
-            Walrus walrus = model.load();
-            progress = new ProgressLine(err, "rollout", "steps");
-            WellWindows.Request request = new WellWindows.Request(data, source.split, trajectory, start,
-                    source.historyFrames(), stride, source.dataset());
-            summary = Rollouts.fromWell(walrus, request, settings, out, progress::update);
+            try (Walrus walrus = model.load()) {
+                progress = new ProgressLine(err, "rollout", "steps");
+                WellWindows.Request request = new WellWindows.Request(data, source.split, trajectory, start,
+                        source.historyFrames(), stride, source.dataset());
+                summary = Rollouts.fromWell(walrus, request, settings, out, progress::update);
+            }
         }
         progress.finish();
         summary.stop().ifPresent(s -> {

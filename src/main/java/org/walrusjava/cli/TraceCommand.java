@@ -38,13 +38,14 @@ public final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CaseInput in = CaseInput.read(input, caseFile);
-        Walrus walrus = model.load();
-        in.checkFieldNames(walrus);
-        Map<String, Tensor> trace = walrus.trace(in.raw(), in.spec(), in.spec().recordedRolls());
-        SafeTensors.write(out, trace);
-        PrintWriter o = spec.commandLine().getOut();
-        trace.forEach((k, t) -> o.printf("  %-22s %s%n", k, Arrays.toString(t.shape())));
-        o.printf("wrote %s%n", out);
-        return 0;
+        try (Walrus walrus = model.load()) {
+            in.checkFieldNames(walrus);
+            Map<String, Tensor> trace = walrus.trace(in.raw(), in.spec(), in.spec().recordedRolls());
+            SafeTensors.write(out, trace);
+            PrintWriter o = spec.commandLine().getOut();
+            trace.forEach((k, t) -> o.printf("  %-22s %s%n", k, Arrays.toString(t.shape())));
+            o.printf("wrote %s%n", out);
+            return 0;
+        }
     }
 }

@@ -45,15 +45,18 @@ public final class Demo {
                 + " steps)");
         DemoModel.Trained trained = DemoModel.train(settings,
                 data.values().stream().map(Simulated::root).toList(), out.resolve("model"), log);
-        return evaluate(settings, load(trained.checkpoint(), trained.config(), settings), data, out, log);
+        try (Walrus walrus = load(trained.checkpoint(), trained.config(), settings)) {
+            return evaluate(settings, walrus, data, out, log);
+        }
     }
 
     /** Evaluates a given model (for example the released one) zero-shot on freshly simulated data. */
     public static Result runZeroShot(DemoSettings settings, Path checkpoint, Path config, Path out, PrintStream log) {
-        Walrus walrus = load(checkpoint, config, settings);
-        Map<String, Simulated> data = simulate(settings, out.resolve("data"), log);
-        log.println("[2/3] zero-shot: no training, using " + checkpoint);
-        return evaluate(settings, walrus, data, out, log);
+        try (Walrus walrus = load(checkpoint, config, settings)) {
+            Map<String, Simulated> data = simulate(settings, out.resolve("data"), log);
+            log.println("[2/3] zero-shot: no training, using " + checkpoint);
+            return evaluate(settings, walrus, data, out, log);
+        }
     }
 
     private static Walrus load(Path checkpoint, Path config, DemoSettings settings) {

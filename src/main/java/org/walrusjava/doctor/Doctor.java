@@ -75,8 +75,9 @@ public final class Doctor {
         }
         JsonNode spec = readJson(cases.resolve("cases.json")).get("cases");
         for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
-            Walrus walrus = load(cases, dtype, device);
-            for (String name : new String[] {"a", "v2"}) add.accept(forwardCase(walrus, spec, cases, name, dtype));
+            try (Walrus walrus = load(cases, dtype, device)) {
+                for (String name : new String[] {"a", "v2"}) add.accept(forwardCase(walrus, spec, cases, name, dtype));
+            }
         }
         add.accept(gradientCase(cases, spec.get("d"), device));
         return all;
@@ -174,8 +175,9 @@ public final class Doctor {
         Map<String, Tensor> train = SafeTensors.read(cases.resolve("case_d_train.safetensors"));
         Map<String, Tensor> grads = SafeTensors.read(cases.resolve("case_d_grads.safetensors"));
         CaseSpec c = CaseSpec.parse(d, "cases.json/d");
-        try (NativeScope s = NativeScope.open(); Autograd on = Autograd.on()) {
-            var model = load(cases, DType.FLOAT32, device).model();
+        try (Walrus walrus = load(cases, DType.FLOAT32, device); NativeScope s = NativeScope.open();
+             Autograd on = Autograd.on()) {
+            var model = walrus.model();
             for (Module.Slot slot : model.slots().values()) if (slot.trainable()) slot.get().requiresGrad(true);
             model.train(true);
             Batch batch = new Batch(train.get("raw_input").to(device), train.get("target_next_frame").to(device),

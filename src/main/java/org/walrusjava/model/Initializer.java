@@ -25,10 +25,9 @@ public final class Initializer {
         Map<String, Module.Slot> slots = model.slots();
         fresh(model, seed).forEach((k, t) -> {
             try (NativeScope scope = NativeScope.open()) {
-                slots.get(k).set(scope.keep(t.to(dtype).to(device)));
+                slots.get(k).set(t.to(dtype).to(device));
             }
-            t.close(); // the float32 original, unless the slot shares its storage
-
+            t.close(); // the slot holds a handle of its own; this frees the float32 original unless the slot shares it
         });
     }
 

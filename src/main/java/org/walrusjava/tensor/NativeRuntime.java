@@ -7,6 +7,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -83,6 +84,16 @@ public final class NativeRuntime {
                 .filter(l -> l.startsWith("- CPU capability usage:")).findFirst().orElse("");
         out.put("libtorch cpu capability", capability.isEmpty() ? "unknown" : capability.substring(23).trim());
         return out;
+    }
+
+    /**
+     * Native objects made through the bindings (tensor handles, options, scalars) and not freed yet. A loop that
+     * frees what it makes keeps this flat; one that leaves objects to the garbage collector sees it climb until a
+     * collection happens to run, which is what leak tests look for.
+     */
+    public static long liveHandles() {
+        init();
+        return Pointer.totalCount();
     }
 
     public static boolean cudaAvailable() {

@@ -5,9 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -23,21 +22,15 @@ import org.bytedeco.pytorch.global.torch;
  * only code that touches the libtorch bindings; everything above sees shapes, dtypes and these operations.
  *
  * <p>Native memory is freed deterministically: tensors created while a {@link NativeScope} is open belong to
- * it and are released when it closes; {@link NativeScope#keep} hands a result to the enclosing scope, and
- * {@link #close()} frees one tensor at once. Operations return new tensors unless their name ends in '_'.
+ * it and are released when it closes; {@link NativeScope#keep} hands a result to the enclosing scope,
+ * {@link #owned()} takes a handle out of every scope for long-lived state, and {@link #close()} frees one tensor
+ * at once. Operations return new tensors unless their name ends in '_'.
  */
 public final class Tensor implements AutoCloseable {
     final org.bytedeco.pytorch.Tensor t;
-    /** Keeps Java-owned memory (a mapped file, a direct buffer) alive as long as a tensor views it. */
-    private final Object backing;
 
     Tensor(org.bytedeco.pytorch.Tensor t) {
-        this(t, null);
-    }
-
-    private Tensor(org.bytedeco.pytorch.Tensor t, Object backing) {
         this.t = t;
-        this.backing = backing;
     }
 
     static {
@@ -69,23 +62,6 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor scalar(float value) {
         return of(new float[] {value}, 1);
-    }
-
-    /**
-     * A tensor that views little-endian bytes in a direct buffer (for example a memory-mapped checkpoint
-     * storage) without copying. The buffer must stay unchanged while the tensor is used; the tensor keeps a
-     * reference to it so that it is not unmapped early.
-     */
-    public static Tensor view(ByteBuffer buffer, DType dtype, long... shape) {
-        if (!buffer.isDirect()) throw new IllegalArgumentException("view needs a direct buffer");
-        long need = numel(shape) * dtype.bytes;
-        if (buffer.remaining() < need)
-            throw new IllegalArgumentException("buffer holds " + buffer.remaining() + " bytes, shape "
-                    + Arrays.toString(shape) + " of " + dtype + " needs " + need);
-        BytePointer p = new BytePointer(buffer);
-        p.position(0);
-        org.bytedeco.pytorch.Tensor nt = torch.from_blob(p, shape, new TensorOptions(dtype.scalarType));
-        return new Tensor(nt, new Object[] {buffer, p});
     }
 
     /**
@@ -374,7 +350,7 @@ public final class Tensor implements AutoCloseable {
      * contiguous, and its size and the storage offset in bytes divisible by the new element width.
      */
     public Tensor viewAs(DType dtype) {
-        return new Tensor(t.view(dtype.scalarType), backing);
+        return new Tensor(t.view(dtype.scalarType));
     }
 
     /**
@@ -382,7 +358,7 @@ public final class Tensor implements AutoCloseable {
      * after this tensor's first element (torch.as_strided, with the offset relative to this tensor).
      */
     public Tensor asStrided(long[] shape, long[] strides, long offset) {
-        return new Tensor(t.as_strided(shape, strides, new LongOptional(t.storage_offset() + offset)), backing);
+        return new Tensor(t.as_strided(shape, strides, new LongOptional(t.storage_offset() + offset)));
     }
 
     public Tensor expand(long... shape) {
@@ -630,14 +606,30 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
+    /**
+     * A second handle to the same data that belongs to no scope, whichever are open: for state that must outlive the
+     * caller's scopes (weights, optimizer moments). Whoever holds it closes it; one that is dropped unclosed is freed
+     * by the garbage collector. This handle stays the caller's as before.
+     */
+    public Tensor owned() {
+        org.bytedeco.pytorch.Tensor handle;
+        // A scope of our own is surely the innermost, so the new handle is attached there and nowhere else; holding a
+        // reference across its close leaves the handle counted once and in no scope.
+        try (PointerScope own = new PointerScope()) {
+            handle = new org.bytedeco.pytorch.Tensor(t).retainReference();
+        }
+        return new Tensor(handle);
+    }
+
     /** Frees this tensor's native handle now (the storage goes when its last view goes). */
     @Override
     public void close() {
         t.close();
     }
 
-    boolean ownsBacking() {
-        return backing != null;
+    /** Whether this handle has been freed, by {@link #close()} or by the scope it belonged to. */
+    public boolean isFreed() {
+        return t.isNull();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -665,9 +657,5 @@ public final class Tensor implements AutoCloseable {
     private static void checkCount(int count, long[] shape) {
         if (count != numel(shape))
             throw new IllegalArgumentException(count + " values do not fill shape " + Arrays.toString(shape));
-    }
-
-    static Pointer data(Tensor x) {
-        return x.t.data_ptr();
     }
 }

@@ -14,9 +14,10 @@ import org.walrusjava.tensor.Tensor;
  * Adam with decoupled weight decay (Loshchilov and Hutter), as torch.optim.AdamW computes it: the weights first
  * shrink by lr * weightDecay, then move by lr * m̂ / (sqrt(v̂) + eps) with bias-corrected moments. Parameters without
  * a gradient in a step (frozen ones, or the 3-D encoder during a 2-D step) are left alone, moments and step
- * count included, as PyTorch does when gradients are cleared to "none".
+ * count included, as PyTorch does when gradients are cleared to "none". The moments are the optimizer's own, in no
+ * caller's {@code NativeScope}; {@link #close()} frees them.
  */
-public final class AdamW {
+public final class AdamW implements AutoCloseable {
     /** Released values (spec §5): lr 2e-4, weight decay 1e-4, eps 1e-10, PyTorch's default betas. */
     public record Settings(double lr, double beta1, double beta2, double eps, double weightDecay) {
         public static Settings released() {
@@ -34,14 +35,15 @@ public final class AdamW {
         final Tensor expAvgSq;
         long steps;
 
-        /** The moments outlive the step's scope of temporaries: they are kept out of it. */
-        Moments(Tensor like, NativeScope scope) {
-            expAvg = outside(scope, Tensor.zeros(like.dtype(), like.device(), like.shape()));
-            expAvgSq = outside(scope, Tensor.zeros(like.dtype(), like.device(), like.shape()));
+        /** Made inside a scope, which frees the zeros' first handles; the moments hold handles of their own. */
+        Moments(Tensor like) {
+            expAvg = Tensor.zeros(like.dtype(), like.device(), like.shape()).owned();
+            expAvgSq = Tensor.zeros(like.dtype(), like.device(), like.shape()).owned();
         }
 
-        private static Tensor outside(NativeScope scope, Tensor t) {
-            return scope == null ? t : scope.keep(t);
+        void close() {
+            expAvg.close();
+            expAvgSq.close();
         }
     }
 
@@ -68,7 +70,7 @@ public final class AdamW {
             for (TrainableParameter p : parameters) {
                 Tensor grad = p.value().grad();
                 if (grad == null) continue;
-                Moments m = moments.computeIfAbsent(p.name(), k -> new Moments(p.value(), scope));
+                Moments m = moments.computeIfAbsent(p.name(), k -> new Moments(p.value()));
                 update(p.value(), grad, m, lr * p.lrMultiplier());
             }
         }
@@ -90,7 +92,10 @@ public final class AdamW {
         for (TrainableParameter p : parameters) p.value().clearGrad();
     }
 
-    /** The optimizer state by key ("<param>.exp_avg", "<param>.exp_avg_sq", "<param>.step"), for checkpoints. */
+    /**
+     * The optimizer state by key ("<param>.exp_avg", "<param>.exp_avg_sq", "<param>.step"), for checkpoints. The
+     * moments are the optimizer's own handles, valid until it closes or loads another state; not to be closed.
+     */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (TrainableParameter p : parameters) {
@@ -105,18 +110,27 @@ public final class AdamW {
 
     /** Restores {@link #state()}; moments are copied onto each parameter's device and dtype. */
     public void load(Map<String, Tensor> state, String source) {
-        moments.clear();
-        for (TrainableParameter p : parameters) {
-            Tensor steps = state.get(p.name() + ".step");
-            if (steps == null) continue;
-            Tensor avg = state.get(p.name() + ".exp_avg"), avgSq = state.get(p.name() + ".exp_avg_sq");
-            if (avg == null || avgSq == null || !java.util.Arrays.equals(avg.shape(), p.value().shape()))
-                throw new UserError(source + ": optimizer state for " + p.name() + " is missing or mis-shaped");
-            Moments m = new Moments(p.value(), null);
-            m.expAvg.copy_(avg);
-            m.expAvgSq.copy_(avgSq);
-            m.steps = steps.to(DType.INT64).toLongArray()[0];
-            moments.put(p.name(), m);
+        close();
+        try (NativeScope scope = NativeScope.open()) {
+            for (TrainableParameter p : parameters) {
+                Tensor steps = state.get(p.name() + ".step");
+                if (steps == null) continue;
+                Tensor avg = state.get(p.name() + ".exp_avg"), avgSq = state.get(p.name() + ".exp_avg_sq");
+                if (avg == null || avgSq == null || !java.util.Arrays.equals(avg.shape(), p.value().shape()))
+                    throw new UserError(source + ": optimizer state for " + p.name() + " is missing or mis-shaped");
+                Moments m = new Moments(p.value());
+                moments.put(p.name(), m);
+                m.expAvg.copy_(avg);
+                m.expAvgSq.copy_(avgSq);
+                m.steps = steps.to(DType.INT64).toLongArray()[0];
+            }
         }
+    }
+
+    /** Frees the moments; a later step starts them afresh, as for a new optimizer. */
+    @Override
+    public void close() {
+        moments.values().forEach(Moments::close);
+        moments.clear();
     }
 }

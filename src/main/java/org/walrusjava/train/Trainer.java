@@ -33,7 +33,7 @@ import org.walrusjava.tensor.Tensor;
  * <p>Output folder: log.jsonl (one line per optimizer step and per validation), checkpoints/ (resumable snapshots,
  * "latest" and "best" pointers) and, at the end, final.safetensors.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     /** A dataset to train on, its micro-batch size and its relative share of the micro-batches. */
     public record Source(WellDataset dataset, int batchSize, double samplingWeight) {}
 
@@ -255,6 +255,12 @@ public final class Trainer {
             TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.BEST, saveCheckpoint());
         }
         return v;
+    }
+
+    /** Frees the optimizer's moments; the model stays its creator's to close. */
+    @Override
+    public void close() {
+        optimizer.close();
     }
 
     private String generatorKey() {

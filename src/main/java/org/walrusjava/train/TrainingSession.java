@@ -33,6 +33,7 @@ import org.walrusjava.tensor.Tensor;
 public final class TrainingSession implements AutoCloseable {
     private final RunSpec spec;
     private final Path dir;
+    private final WalrusModel model;
     private final Trainer trainer;
     private final List<WellDataset> opened = new ArrayList<>();
 
@@ -59,7 +60,7 @@ public final class TrainingSession implements AutoCloseable {
                 : new Validation(validationSets, o.validationTrajectories(), o.validationSteps(), device, o.seed());
 
         Optional<Path> latest = TrainingCheckpoint.resolve(dir.resolve("checkpoints"), TrainingCheckpoint.LATEST);
-        WalrusModel model = new WalrusModel(config.model().withStates(vocabulary.size()));
+        model = new WalrusModel(config.model().withStates(vocabulary.size()));
         TrainingCheckpoint.Loaded checkpoint = latest.map(TrainingCheckpoint::read).orElse(null);
         Map<String, Tensor> weights = checkpoint != null ? checkpoint.model()
                 : initialWeights(model, config.vocabulary(), vocabulary.names(), progress);
@@ -187,8 +188,11 @@ public final class TrainingSession implements AutoCloseable {
         return spec.init() == null ? "fresh initialisation" : spec.init().toString();
     }
 
+    /** Closes the datasets and frees the model and the optimizer state. */
     @Override
     public void close() {
         opened.forEach(WellDataset::close);
+        trainer.close();
+        model.close();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.walrusjava.tensor.Autograd;
+import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 
 class AdamWTest {
@@ -63,6 +64,33 @@ class AdamWTest {
         Map<String, Tensor> state = opt.state();
         assertEquals(3L, state.get("w.step").toLongArray()[0]);
         for (int i = 0; i < 4; i++) assertEquals(hand.m[i], state.get("w.exp_avg").toFloatArray()[i], 1e-7);
+    }
+
+    @Test
+    void momentsOutliveTheCallersScopeAndCloseWithTheOptimizer() {
+        AdamW.Settings s = new AdamW.Settings(0.05, 0.9, 0.999, 1e-10, 0.1);
+        double[][] grads = {{0.3, -1.0}, {-0.1, 2.0}};
+        Tensor p = Tensor.of(new float[] {1f, -2f}, 2).requiresGrad(true);
+        HandAdamW hand = new HandAdamW(new double[] {1, -2}, s);
+        Map<String, Tensor> state;
+        try (AdamW opt = new AdamW(List.of(new TrainableParameter("w", p, 1.0)), s)) {
+            try (NativeScope callers = NativeScope.open()) {
+                setGrad(p, grads[0]);
+                opt.step(0.05);
+                opt.zeroGrad();
+            }
+            state = opt.state();
+            // Checked before the next step reads them: freed moments would fail inside libtorch instead of here.
+            assertFalse(state.get("w.exp_avg").isFreed(), "first moment freed with the caller's scope");
+            assertFalse(state.get("w.exp_avg_sq").isFreed(), "second moment freed with the caller's scope");
+            setGrad(p, grads[1]);
+            opt.step(0.05);
+            for (double[] g : grads) hand.step(g, 0.05);
+            float[] ours = p.toFloatArray();
+            for (int i = 0; i < 2; i++) assertEquals(hand.p[i], ours[i], 1e-6, "element " + i);
+            assertEquals(hand.v[1], state.get("w.exp_avg_sq").toFloatArray()[1], 1e-7);
+        }
+        assertTrue(state.get("w.exp_avg").isFreed() && state.get("w.exp_avg_sq").isFreed(), "closing frees them");
     }
 
     @Test
