@@ -117,9 +117,9 @@ public final class Doctor {
         try (NativeScope s = NativeScope.open(); Autograd off = Autograd.off()) {
             SplittableRandom random = new SplittableRandom(11);
             for (long[] mnk : new long[][] {{768, 1408, 1056}, {48, 40, 64}}) {
-                Tensor x = uniform(random, dtype, device, mnk[0], mnk[2]);
-                Tensor w = uniform(random, dtype, device, mnk[1], mnk[2]);
-                Tensor b = uniform(random, dtype, device, mnk[1]);
+                Tensor x = Tensor.uniform(random, dtype, device, mnk[0], mnk[2]);
+                Tensor w = Tensor.uniform(random, dtype, device, mnk[1], mnk[2]);
+                Tensor b = Tensor.uniform(random, dtype, device, mnk[1]);
                 Tensor ref = f64(x).matmul(f64(w).transpose(0, 1)).add(f64(b));
                 worst = worse(worst, error(x.linear(w, b), ref));
             }
@@ -133,10 +133,10 @@ public final class Doctor {
         try (NativeScope s = NativeScope.open(); Autograd off = Autograd.off()) {
             SplittableRandom random = new SplittableRandom(13);
             long heads = 4, length = 100, width = 16;
-            Tensor q = uniform(random, dtype, device, 2, heads, length, width);
-            Tensor k = uniform(random, dtype, device, 2, heads, length, width);
-            Tensor v = uniform(random, dtype, device, 2, heads, length, width);
-            Tensor mask = uniform(random, DType.FLOAT32, device, 1, heads, length, length);
+            Tensor q = Tensor.uniform(random, dtype, device, 2, heads, length, width);
+            Tensor k = Tensor.uniform(random, dtype, device, 2, heads, length, width);
+            Tensor v = Tensor.uniform(random, dtype, device, 2, heads, length, width);
+            Tensor mask = Tensor.uniform(random, DType.FLOAT32, device, 1, heads, length, length);
             double scale = 1 / Math.sqrt(width);
             Tensor scores = f64(q).matmul(f64(k).transpose(2, 3)).mul(scale).add(f64(mask));
             Tensor weights = scores.sub(scores.amax(new long[] {3}, true)).exp();
@@ -233,20 +233,12 @@ public final class Doctor {
         }
     }
 
-    private static Tensor uniform(SplittableRandom random, DType dtype, Device device, long... shape) {
-        float[] v = new float[Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (2 * random.nextDouble() - 1);
-        return Tensor.of(v, shape).to(dtype).to(device);
-    }
-
     private static Tensor f64(Tensor t) {
         return t.to(Device.CPU).to(DType.FLOAT64);
     }
 
-    /** max |got - ref| / max |ref|; NaN where got has a NaN. */
     private static double error(Tensor got, Tensor ref) {
-        double scale = ref.abs().max().itemDouble();
-        return f64(got).sub(ref).abs().max().itemDouble() / Math.max(scale, Double.MIN_NORMAL);
+        return got.relativeErrorTo(ref);
     }
 
     private static double worse(double a, double b) {

@@ -241,8 +241,8 @@ public final class ConvolutionCheck {
             Tensor[] ref = forwardAndBackward(Kernel.LIBTORCH, sig.transposed(), toReference(x), toReference(w),
                     b == null ? null : toReference(b), stride);
             double tol = sig.dtype() == DType.FLOAT32 ? 1e-4 : 2e-2;
-            return new Probe(error(got[0], ref[0]), error(got[1], ref[1]), error(got[2], ref[2]),
-                    b == null ? 0 : error(got[3], ref[3]), tol);
+            return new Probe(got[0].relativeErrorTo(ref[0]), got[1].relativeErrorTo(ref[1]),
+                    got[2].relativeErrorTo(ref[2]), b == null ? 0 : got[3].relativeErrorTo(ref[3]), tol);
         }
     }
 
@@ -252,8 +252,7 @@ public final class ConvolutionCheck {
         Tensor xl = x.detach().requiresGrad(true), wl = w.detach().requiresGrad(true);
         Tensor bl = b == null ? null : b.detach().requiresGrad(true);
         Tensor y = run(kernel, transposed, xl, wl, bl, stride);
-        Tensor g = uniform(new SplittableRandom(7), y.shape(), DType.FLOAT32, Device.CPU).to(y.dtype())
-                .to(y.device());
+        Tensor g = Tensor.uniform(new SplittableRandom(7), y.dtype(), y.device(), y.shape());
         y.backward(g);
         return new Tensor[] {y, xl.grad(), wl.grad(), bl == null ? null : bl.grad()};
     }
@@ -309,24 +308,11 @@ public final class ConvolutionCheck {
     }
 
     private static Tensor uniform(SplittableRandom random, long[] shape, Signature sig) {
-        return uniform(random, shape, sig.dtype(), sig.device());
-    }
-
-    private static Tensor uniform(SplittableRandom random, long[] shape, DType dtype, Device device) {
-        float[] v = new float[Math.toIntExact(Tensor.numel(shape))];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (2 * random.nextDouble() - 1);
-        return Tensor.of(v, shape).to(dtype).to(device);
+        return Tensor.uniform(random, sig.dtype(), sig.device(), shape);
     }
 
     private static Tensor toReference(Tensor x) {
         return x.to(Device.CPU).to(DType.FLOAT64);
-    }
-
-    /** max |got - ref| / max |ref|, in float64; NaN where got has a NaN. */
-    private static double error(Tensor got, Tensor ref) {
-        double scale = ref.abs().max().itemDouble();
-        double diff = toReference(got).sub(ref).abs().max().itemDouble();
-        return diff / Math.max(scale, Double.MIN_NORMAL);
     }
 
     private static String format(double e) {

@@ -119,6 +119,16 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(torch.rand(shape, options(dtype, device)));
     }
 
+    /**
+     * Uniform values in [-1, 1) drawn from {@code random}, rounded to {@code dtype}: test data that leaves libtorch's
+     * global generator (and so every seeded roll and dropout) untouched.
+     */
+    public static Tensor uniform(java.util.SplittableRandom random, DType dtype, Device device, long... shape) {
+        float[] v = new float[Math.toIntExact(numel(shape))];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (2 * random.nextDouble() - 1);
+        return of(v, shape).to(dtype).to(device);
+    }
+
     public static Tensor linspace(double start, double end, long steps, Device device) {
         return new Tensor(torch.linspace(new Scalar(start), new Scalar(end), steps, options(DType.FLOAT32, device)));
     }
@@ -504,6 +514,16 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor max() {
         return new Tensor(t.max());
+    }
+
+    /** max |this - reference| / max |reference|, in float64 on the CPU; NaN where this has a NaN. */
+    public double relativeErrorTo(Tensor reference) {
+        try (NativeScope s = NativeScope.open()) {
+            Tensor ref = reference.to(Device.CPU).to(DType.FLOAT64);
+            double scale = ref.abs().max().itemDouble();
+            double diff = to(Device.CPU).to(DType.FLOAT64).sub(ref).abs().max().itemDouble();
+            return diff / Math.max(scale, Double.MIN_NORMAL);
+        }
     }
 
     public Tensor amax(long[] dims, boolean keepDim) {
