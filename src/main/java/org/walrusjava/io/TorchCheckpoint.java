@@ -181,7 +181,7 @@ public final class TorchCheckpoint {
     /**
      * Checks each storage record against its CRC-32 before any of it is used, so that a damaged block of weights
      * is refused by name instead of silently changing the model's output. The CRC itself runs at 15-20 GB/s; the
-     * cost is faulting in the pages (about 2.6 s for the 5 GB released size, README), which the first forward pass
+     * cost is faulting in the pages (about 2.5 s for the 5 GB released size, README), which the first forward pass
      * would pay anyway since it reads every weight, so checking always beats checking lazily per tensor.
      */
     private static void verifyStorages(ZipArchive zip, String prefix, Map<String, Long> storageOffsets,
