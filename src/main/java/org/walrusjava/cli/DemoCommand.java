@@ -38,7 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if ((checkpoint == null) != (config == null))
             throw new UserError("--checkpoint and --config go together");
-        DemoSettings settings = (quick ? DemoSettings.quick() : DemoSettings.full()).withSeed(seed).withDevice(device.parse());
+        DemoSettings settings = (quick ? DemoSettings.quick() : DemoSettings.full()).withSeed(seed)
+                .withDevice(device.parse());
         long t0 = System.nanoTime();
         Demo.Result r = checkpoint == null ? Demo.run(settings, out, System.out)
                 : Demo.runZeroShot(settings, checkpoint, config, out, System.out);

@@ -50,6 +50,7 @@ public final class Main implements Runnable {
             return USER_ERROR;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // A failed read or write is the machine's doing (disk full, permissions), not a bug.
             boolean bug = !(ex instanceof UserError || ex instanceof IOException || ex instanceof UncheckedIOException);
             String msg = ex instanceof UserError ? ex.getMessage() : describe(ex);
             if (bug)

@@ -3,6 +3,7 @@ package org.walrusjava.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import org.walrusjava.UserError;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Tensor;
@@ -15,6 +16,9 @@ import org.walrusjava.tensor.Tensor;
 final class MappedFile {
     final Path path;
     final long size;
+    /** A ByteBuffer spans at most 2 GB; entries are checked in slices of this many bytes. */
+    private static final int CRC_CHUNK = 1 << 30;
+
     private final Tensor bytes;
 
     private MappedFile(Path path, long size) {
@@ -32,6 +36,23 @@ final class MappedFile {
         }
         if (size == 0) throw new UserError(path + ": the file is empty");
         return new MappedFile(path, size);
+    }
+
+    /**
+     * The CRC-32 of bytes [offset, offset + length), read through the same mapping the tensors use, so that the
+     * pages it faults in are the ones the weights then live in rather than a second copy.
+     */
+    CRC32 crc32(long offset, long length) {
+        if (offset < 0 || offset + length > size)
+            throw new UserError(path + ": bytes [" + offset + ", " + (offset + length)
+                    + ") lie beyond the end of the file (" + size + " bytes; truncated?)");
+        CRC32 crc = new CRC32();
+        for (long done = 0; done < length; ) {
+            int chunk = (int) Math.min(length - done, CRC_CHUNK);
+            crc.update(bytes.byteView(offset + done, chunk));
+            done += chunk;
+        }
+        return crc;
     }
 
     /** A row-major tensor whose first element starts at byteOffset. */

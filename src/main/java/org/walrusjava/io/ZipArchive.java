@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import org.walrusjava.UserError;
 
 /**
@@ -22,8 +23,8 @@ final class ZipArchive implements AutoCloseable {
     private static final int CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
     private static final long U32 = 0xFFFFFFFFL;
 
-    /** One entry of the central directory. */
-    record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset) {}
+    /** One entry of the central directory; crc is the CRC-32 of its uncompressed bytes. */
+    record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset, int crc) {}
 
     final Path path;
     final long fileSize;
@@ -75,7 +76,19 @@ final class ZipArchive implements AutoCloseable {
             throw new UserError(path + ": entry " + e.name() + " is compressed (method " + e.method()
                     + "); only uncompressed torch.save archives are supported");
         if (e.size() > Integer.MAX_VALUE - 8) throw corrupt("entry " + e.name() + " is implausibly large");
-        return read(dataOffset(e), (int) e.size(), e.name()).array();
+        byte[] bytes = read(dataOffset(e), (int) e.size(), e.name()).array();
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        checkCrc(e, crc);
+        return bytes;
+    }
+
+    /** Refuses the entry, by name, if the CRC-32 of the bytes fed to crc differs from the directory's. */
+    void checkCrc(Entry e, CRC32 crc) {
+        if ((int) crc.getValue() != e.crc())
+            throw new UserError(path + ": entry " + e.name() + " is damaged (its CRC-32 is "
+                    + String.format("%08x", (int) crc.getValue()) + ", the archive records "
+                    + String.format("%08x", e.crc()) + "); the file was corrupted after it was written");
     }
 
     private Map<String, Entry> readCentralDirectory() {
@@ -113,7 +126,7 @@ final class ZipArchive implements AutoCloseable {
             long[] sizes = {cd.getInt(p + 24) & U32, cd.getInt(p + 20) & U32, cd.getInt(p + 42) & U32};
             applyZip64Extra(cd, p + 46 + nameLength, extraLength, sizes);
             if (sizes[2] + 30 > cdOffset) throw corrupt("entry " + name + " starts outside the file");
-            out.put(name, new Entry(name, cd.getShort(p + 10) & 0xFFFF, sizes[1], sizes[0], sizes[2]));
+            out.put(name, new Entry(name, cd.getShort(p + 10) & 0xFFFF, sizes[1], sizes[0], sizes[2], cd.getInt(p + 16)));
             p += 46 + nameLength + extraLength + commentLength;
         }
         return out;

@@ -226,6 +226,19 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes [offset, offset + length) of this contiguous CPU tensor, viewed in place (no copy); the view is valid
+     * only while the tensor lives.
+     */
+    public ByteBuffer byteView(long offset, int length) {
+        if (t.is_cuda() || !t.is_contiguous() || offset < 0 || offset + length > numel() * dtype().bytes)
+            throw new IllegalArgumentException("byteView [" + offset + ", " + (offset + length) + ") of a "
+                    + Arrays.toString(shape()) + " " + dtype() + " tensor on " + device());
+        // The address is moved rather than a position set: JavaCPP's asByteBuffer fails for positions past 2^31.
+        BytePointer start = new BytePointer(t.data_ptr()).getPointer(offset);
+        return start.limit(length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** The raw little-endian bytes of a contiguous CPU copy (for writing files). */
     public ByteBuffer toBytes() {
         try (NativeScope s = NativeScope.open()) {

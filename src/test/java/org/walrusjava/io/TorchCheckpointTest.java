@@ -197,6 +197,49 @@ class TorchCheckpointTest {
         }
     }
 
+    /** Overwrites length bytes with zeros from the start of the largest storage record plus skip; returns its name. */
+    private static String zeroInsideLargestStorage(Path pt, long skip, int length) throws IOException {
+        ZipArchive.Entry largest;
+        long start;
+        try (ZipArchive zip = ZipArchive.open(pt)) {
+            largest = zip.entries.values().stream().filter(e -> e.name().contains("/data/"))
+                    .max(java.util.Comparator.comparingLong(ZipArchive.Entry::size)).orElseThrow();
+            assertTrue(largest.size() >= skip + length, largest + " is too small for the test");
+            start = zip.dataOffset(largest) + skip;
+        }
+        try (FileChannel ch = FileChannel.open(pt, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(length), start);
+        }
+        return largest.name();
+    }
+
+    @Test
+    void aBlockOfZerosInAStorageIsRefusedByName() throws IOException {
+        Path damaged = Files.copy(WALRUS_PT, dir.resolve("damaged.pt"));
+        String entry = zeroInsideLargestStorage(damaged, 1000, 4096);
+        UserError e = assertThrows(UserError.class, () -> TorchCheckpoint.read(damaged));
+        assertTrue(e.getMessage().startsWith(damaged + ": entry " + entry + " is damaged (its CRC-32 is "),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertFalse(TorchCheckpoint.read(WALRUS_PT).isEmpty(), "the intact original still loads");
+    }
+
+    @Test
+    void aDamagedPickleIsRefusedByNameBeforeItIsParsed() throws IOException {
+        byte[] pickle = StateDictPickle.encode(List.of(),
+                List.of(new SavedStorage(DType.FLOAT32, 4, () -> ByteBuffer.allocate(16))),
+                List.of(new SavedTensor("weight", 0, 0, new long[] {4}, new long[] {1})));
+        Path pt = archive("pickle.pt", Map.of("a/data.pkl", pickle, "a/data/0", new byte[16]));
+        try (ZipArchive zip = ZipArchive.open(pt); FileChannel ch = FileChannel.open(pt, StandardOpenOption.WRITE)) {
+            long at = zip.dataOffset(zip.entries.get("a/data.pkl"));
+            // "weight" becomes "weighs": still a valid pickle, so only the CRC can tell
+            int w = new String(pickle, StandardCharsets.ISO_8859_1).indexOf("weight");
+            ch.write(ByteBuffer.wrap(new byte[] {'s'}), at + w + 5);
+        }
+        UserError e = assertThrows(UserError.class, () -> TorchCheckpoint.read(pt));
+        assertTrue(e.getMessage().startsWith(pt + ": entry a/data.pkl is damaged"), e.getMessage());
+    }
+
     @Test
     void missingStorageRecordIsNamed() throws IOException {
         byte[] pickle = StateDictPickle.encode(List.of("app", "model"),

@@ -52,4 +52,23 @@ class TensorMappingTest {
             assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, t.toFloatArray());
         }
     }
+
+    @Test
+    void byteViewsReachPastTwoGigabytes() throws Exception {
+        // A sparse file: 2.2 GB long, only the marked bytes written, so nothing large is read or allocated.
+        long at = (1L << 31) + 1000;
+        Path f = dir.resolve("sparse.bin");
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), at);
+            ch.write(ByteBuffer.wrap(new byte[] {9}), at + (200L << 20));
+        }
+        try (Tensor bytes = Tensor.mapFile(f, Files.size(f))) {
+            ByteBuffer view = bytes.byteView(at - 2, 12);
+            byte[] got = new byte[12];
+            view.get(got);
+            assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0}, got);
+            assertEquals(4, bytes.byteView(10, 4).capacity());
+        }
+    }
 }

@@ -75,7 +75,8 @@ class LossTest {
             assertNotNull(ours, key + " has no gradient");
             double diff = TestTensors.maxAbsDiff(ref, ours);
             // Corrections 7: the time-attention key-norm bias gradient is mathematically zero (float noise).
-            double tol = key.endsWith("time_mixing.knorm.bias") ? 1e-6 : 1e-3 * TestTensors.maxAbs(ref);
+            // Elsewhere the worst measured is 2.6e-6 of max|ref|; 2e-5 leaves a margin of 7 for other CPUs.
+            double tol = key.endsWith("time_mixing.knorm.bias") ? 1e-6 : 2e-5 * TestTensors.maxAbs(ref);
             if (!(diff <= tol)) failures.add(key + " max diff " + diff + " > " + tol);
             if (!key.endsWith("time_mixing.knorm.bias")) worst = Math.max(worst, diff / TestTensors.maxAbs(ref));
             compared++;
