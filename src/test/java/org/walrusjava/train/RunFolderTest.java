@@ -27,7 +27,10 @@ class RunFolderTest {
                 + new String(torn, 0, torn.length - 1, StandardCharsets.ISO_8859_1))
                 .getBytes(StandardCharsets.ISO_8859_1));
         try (TrainingLog l = TrainingLog.open(log, 2)) {
-            l.write(Map.of("step", 3, "loss", 0.25));
+            Map<String, Object> entry = new java.util.LinkedHashMap<>(); // Map.of's order changes from run to run
+            entry.put("step", 3);
+            entry.put("loss", 0.25);
+            l.write(entry);
         }
         assertEquals(List.of("{\"step\":1,\"loss\":0.4}", "{\"step\":2,\"loss\":0.3}", "{\"step\":3,\"loss\":0.25}"),
                 Files.readAllLines(log));
