@@ -144,6 +144,16 @@ final class ConfigTree {
         return out;
     }
 
+    /**
+     * Refuses a value other than the one walrus-java implements for an option it reads only to check: the options
+     * the released model sets one way and that this implementation does not vary.
+     */
+    void requireIfPresent(String key, Object implemented) {
+        if (has(key) && !values.get(key).equals(implemented))
+            throw new UserError(file + ": " + keyPath(key) + " = " + values.get(key) + " is not implemented (only "
+                    + implemented + ", as in the released model)");
+    }
+
     UserError missing(String key) {
         return new UserError(file + ": missing required key " + keyPath(key));
     }

@@ -128,6 +128,10 @@ public record ExperimentConfig(
     /** The `model` section; absent options take IsotropicModel's defaults, as Hydra's instantiate would. */
     private static WalrusConfig model(ConfigTree m, int nStates) {
         ConfigTree processor = m.child("processor");
+        m.requireIfPresent("max_d", 3);
+        for (String part : new String[] {"encoder", "decoder"})
+            m.optionalChild(part).ifPresent(t -> t.requireIfPresent("learned_pad", true));
+        processor.optionalChild("time_mixing").ifPresent(t -> t.requireIfPresent("bias_type", "rel"));
         int overrideDimensionality = m.intOr("override_dimensionality", 0);
         List<Integer> includeD = overrideDimensionality > 0 ? List.of(overrideDimensionality)
                 : List.copyOf(m.intListOr("include_d", List.of(2, 3)));

@@ -191,6 +191,19 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void optionsTheModelDoesNotVaryAreRefusedUnlessTheyTakeTheReleasedValue() {
+        assertEquals(TINY + ": model.max_d = 2 is not implemented (only 3, as in the released model)",
+                assertThrows(UserError.class, () -> ExperimentConfig.load(TINY, "model.max_d=2")).getMessage());
+        assertEquals(TINY + ": model.decoder.learned_pad = false is not implemented (only true, as in the released"
+                + " model)", assertThrows(UserError.class,
+                () -> ExperimentConfig.load(TINY, "model.decoder.learned_pad=false")).getMessage());
+        assertEquals(TINY + ": model.processor.time_mixing.bias_type = none is not implemented (only rel, as in the"
+                + " released model)", assertThrows(UserError.class,
+                () -> ExperimentConfig.load(TINY, "model.processor.time_mixing.bias_type=none")).getMessage());
+        assertDoesNotThrow(() -> ExperimentConfig.load(TINY, "model.max_d=3", "model.encoder.learned_pad=true"));
+    }
+
+    @Test
     void booleanKeysTakeOnlyTrueOrFalse() throws IOException {
         String tiny = Files.readString(TINY);
         // YAML 1.1 reads yes/no/on/off as booleans; here they stay words and a boolean key refuses them.
