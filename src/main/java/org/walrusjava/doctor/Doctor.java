@@ -94,7 +94,10 @@ public final class Doctor {
         String worstSig = "";
         for (ConvolutionCheck.Signature sig : ConvolutionCheck.screeningSet(device, dtype)) {
             ConvolutionCheck.Choice choice = ConvolutionCheck.choose(sig);
-            ConvolutionCheck.Probe p = ConvolutionCheck.probe(sig, choice.kernel());
+            // The probe that chose the kernel, where one ran (none runs under WALRUS_CONV_CHECK=off).
+            ConvolutionCheck.Probe p = choice.kernel() == ConvolutionCheck.Kernel.UNFOLD ? choice.unfold()
+                    : choice.libtorch();
+            if (p == null) p = ConvolutionCheck.probe(sig, choice.kernel());
             tol = p.tolerance();
             if (!(p.worst() <= worst)) {
                 worst = p.worst();
@@ -121,7 +124,7 @@ public final class Doctor {
                 Tensor w = Tensor.uniform(random, dtype, device, mnk[1], mnk[2]);
                 Tensor b = Tensor.uniform(random, dtype, device, mnk[1]);
                 Tensor ref = f64(x).matmul(f64(w).transpose(0, 1)).add(f64(b));
-                worst = worse(worst, error(x.linear(w, b), ref));
+                worst = worse(worst, x.linear(w, b).relativeErrorTo(ref));
             }
         }
         return new Check("matrix products " + name(dtype), worst, dtype == DType.FLOAT32 ? 1e-5 : 1e-2,
@@ -141,7 +144,7 @@ public final class Doctor {
             Tensor scores = f64(q).matmul(f64(k).transpose(2, 3)).mul(scale).add(f64(mask));
             Tensor weights = scores.sub(scores.amax(new long[] {3}, true)).exp();
             Tensor ref = weights.div(weights.sum(new long[] {3}, true)).matmul(f64(v));
-            double e = error(Tensor.attention(q, k, v, mask.to(dtype), scale), ref);
+            double e = Tensor.attention(q, k, v, mask.to(dtype), scale).relativeErrorTo(ref);
             return new Check("attention " + name(dtype), e, dtype == DType.FLOAT32 ? 1e-5 : 2e-2,
                     "2x4 heads of 100 tokens x 16, additive mask");
         }
@@ -163,7 +166,7 @@ public final class Doctor {
         Map<String, Tensor> ref = SafeTensors.read(cases.resolve("case_" + name + ".safetensors"));
         try (NativeScope s = NativeScope.open()) {
             Tensor next = walrus.predict(ref.get("raw_input"), c, c.recordedRolls());
-            double e = error(next, f64(ref.get("pred_next_frame")));
+            double e = next.relativeErrorTo(ref.get("pred_next_frame"));
             String what = name.equals("a") ? "2-D 32x32, periodic" : "3-D 16^3, wall/periodic/open, tensor field";
             return new Check("case " + name + " " + name(dtype), e, dtype == DType.FLOAT32 ? 2e-5 : 2e-2,
                     "next frame of the reference's " + what);
@@ -192,7 +195,7 @@ public final class Doctor {
                 // The time-attention key-norm bias gradient is zero in exact arithmetic (spec, Corrections 7).
                 if (reference == null || e.getKey().endsWith("time_mixing.knorm.bias")) continue;
                 Tensor ours = e.getValue().get().grad();
-                worst = worse(worst, ours == null ? Double.NaN : error(ours, f64(reference)));
+                worst = worse(worst, ours == null ? Double.NaN : ours.relativeErrorTo(reference));
                 compared++;
             }
             return new Check("case d gradients fp32", worst, 5e-5,
@@ -235,10 +238,6 @@ public final class Doctor {
 
     private static Tensor f64(Tensor t) {
         return t.to(Device.CPU).to(DType.FLOAT64);
-    }
-
-    private static double error(Tensor got, Tensor ref) {
-        return got.relativeErrorTo(ref);
     }
 
     private static double worse(double a, double b) {

@@ -19,6 +19,13 @@ public final class Autograd implements AutoCloseable {
         return new Autograd(true);
     }
 
+    /** Whether autograd records an operation on these operands (nulls ignored) on the calling thread. */
+    static boolean records(org.bytedeco.pytorch.Tensor... operands) {
+        if (!org.bytedeco.pytorch.GradMode.is_enabled()) return false;
+        for (org.bytedeco.pytorch.Tensor t : operands) if (t != null && t.requires_grad()) return true;
+        return false;
+    }
+
     @Override
     public void close() {
         mode.close();

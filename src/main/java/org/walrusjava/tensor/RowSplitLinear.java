@@ -38,9 +38,7 @@ final class RowSplitLinear {
         if (torch.get_num_threads() < 2 || !x.is_cpu() || !w.is_cpu() || x.dim() < 2 || w.dim() != 2) return false;
         if (!isFloat32(x) || !isFloat32(w) || (b != null && !isFloat32(b))) return false;
         if (torch.is_autocast_enabled(torch.DeviceType.CPU)) return false;
-        boolean recorded = org.bytedeco.pytorch.GradMode.is_enabled()
-                && (x.requires_grad() || w.requires_grad() || (b != null && b.requires_grad()));
-        if (recorded) return false;
+        if (Autograd.records(x, w, b)) return false;
         return (double) x.numel() * w.size(0) >= MIN_MULTIPLY_ADDS;
     }
 

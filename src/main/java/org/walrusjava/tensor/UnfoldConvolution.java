@@ -1,6 +1,5 @@
 package org.walrusjava.tensor;
 
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -118,12 +117,8 @@ final class UnfoldConvolution {
     }
 
     /** Rows per slab: all of them when autograd records the call or they fit the budget, else as many as fit. */
-    private static long slabRows(long rows, long elementsPerRow, Tensor... operands) {
-        boolean recorded = GradMode.is_enabled();
-        if (recorded) {
-            recorded = false;
-            for (Tensor t : operands) recorded |= t != null && t.requiresGrad();
-        }
+    private static long slabRows(long rows, long elementsPerRow, Tensor x, Tensor weight, Tensor bias) {
+        boolean recorded = Autograd.records(x.t, weight.t, bias == null ? null : bias.t);
         if (recorded || rows * elementsPerRow <= SLAB_ELEMENTS) return rows;
         return Math.max(1, SLAB_ELEMENTS / elementsPerRow);
     }
