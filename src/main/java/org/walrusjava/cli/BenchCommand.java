@@ -33,6 +33,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int runs;
 
+    @Option(names = "--precision", split = ",", defaultValue = "fp32,bf16",
+            description = "bench train: fp32 and/or bf16 (autocast, fp32 weights and optimizer state). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    List<String> precisions;
+
+    @Option(names = "--checkpointing", split = ",", defaultValue = "0,1",
+            description = "bench train: activation checkpointing segments to time (0 = off). Default: ${DEFAULT-VALUE}.")
+    List<Integer> checkpointing;
+
     @Option(names = "--no-load", description = "Skip the 1.3B checkpoint load benchmark (it writes a 5 GB temp file).")
     boolean noLoad;
 
@@ -59,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);
             case "rollout" -> rollout(where);
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
-                    new int[] {0, 1}, runs);
+                    checkpointing.stream().mapToInt(Integer::intValue).toArray(), precisions, runs);
             case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
             default -> throw new org.walrusjava.UserError("unknown benchmark '" + what
                     + "' (model, data, rollout, train, convolution)");

@@ -268,9 +268,13 @@ public final class ConvolutionCheck {
     /*
      * A spatial axis of extent 1 that the kernel spans with 1 (2-D data carried as 3-D) is dropped and the rest runs
      * as a 2-D convolution, the same sums: libtorch's 2-D kernels were 2.5x faster here (a full-size Walrus encoder
-     * convolution at 128x128: 0.51 s against 1.23 s; its decoder 1.50 s against 0.50 s).
+     * convolution at 128x128: 0.51 s against 1.23 s; its decoder 1.50 s against 0.50 s). The FLOP count is taken
+     * here rather than in Tensor because walrus-java's own kernel counts itself through its GEMM.
      */
     private static Tensor libtorchConv(Tensor x, Tensor weight, Tensor bias, long[] stride) {
+        long outVolume = 1;
+        for (int a = 0; a < 3; a++) outVolume *= (x.size(2 + a) - weight.size(2 + a)) / stride[a] + 1;
+        FlopCount.add((double) x.size(0) * outVolume * weight.numel());
         int flat = flatAxis(x, weight);
         if (flat >= 0)
             return new Tensor(torch.conv2d(x.t.squeeze(2 + flat), weight.t.squeeze(2 + flat), optional(bias),
@@ -280,6 +284,7 @@ public final class ConvolutionCheck {
     }
 
     private static Tensor libtorchConvTranspose(Tensor x, Tensor weight, Tensor bias, long[] stride) {
+        FlopCount.add((double) x.numel() / x.size(1) * weight.numel());
         int flat = flatAxis(x, weight);
         if (flat >= 0)
             return new Tensor(torch.conv_transpose2d(x.t.squeeze(2 + flat), weight.t.squeeze(2 + flat),

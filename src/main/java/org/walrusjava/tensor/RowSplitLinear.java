@@ -23,7 +23,8 @@ import org.bytedeco.pytorch.global.torch;
  * its rounding: OpenBLAS picks its kernel and blocking from the matrix sizes and the CPU, so a block of rows can be
  * summed in another order than the whole matrix (on a Zen 5 CPU the results differ from {@code torch.linear}'s in
  * the last bit or two). What holds on every CPU is fp32 round-off: within 1e-5 of the largest value. Small products, where the hand-off costs more than the second thread gains, and
- * everything autograd records or autocast would cast (training keeps its usual path) stay on {@code torch.linear}.
+ * what autocast would cast stay on {@code torch.linear}; products that autograd records take the same split in both
+ * directions through {@link RecordedRowSplitLinear}.
  */
 final class RowSplitLinear {
     private static final double MIN_MULTIPLY_ADDS = 2e7;
@@ -38,7 +39,6 @@ final class RowSplitLinear {
         if (torch.get_num_threads() < 2 || !x.is_cpu() || !w.is_cpu() || x.dim() < 2 || w.dim() != 2) return false;
         if (!isFloat32(x) || !isFloat32(w) || (b != null && !isFloat32(b))) return false;
         if (torch.is_autocast_enabled(torch.DeviceType.CPU)) return false;
-        if (Autograd.records(x, w, b)) return false;
         return (double) x.numel() * w.size(0) >= MIN_MULTIPLY_ADDS;
     }
 
@@ -48,23 +48,32 @@ final class RowSplitLinear {
 
     static org.bytedeco.pytorch.Tensor apply(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
                                              org.bytedeco.pytorch.Tensor b) {
-        long in = x.size(-1), outFeatures = w.size(0);
         long[] shape = x.sizes().vec().get();
-        shape[shape.length - 1] = outFeatures;
-        Workers team = workers();
-        try (org.bytedeco.pytorch.Tensor rows = x.reshape(-1, in).contiguous();
+        shape[shape.length - 1] = w.size(0);
+        try (org.bytedeco.pytorch.Tensor rows = x.reshape(-1, x.size(-1)).contiguous();
              org.bytedeco.pytorch.Tensor wt = w.t();
-             org.bytedeco.pytorch.Tensor y = torch.empty(new long[] {rows.size(0), outFeatures}, rows.options(),
-                     null)) {
-            long n = rows.size(0), per = (n + team.count() - 1) / team.count();
-            List<Future<?>> done = new ArrayList<>();
-            for (long start = 0; start < n; start += per) {
-                long first = start, count = Math.min(per, n - start);
-                done.add(team.pool().submit(() -> multiplyRows(rows, wt, b, y, first, count)));
-            }
-            awaitAll(done);
+             org.bytedeco.pytorch.Tensor y = product(rows, wt, b)) {
             return y.reshape(shape);
         }
+    }
+
+    /**
+     * {@code left right + bias} for 2-D operands, a new contiguous (rows of left) x (columns of right) matrix, its rows
+     * split across the workers. {@code left} may be strided (a transposed view, say): each worker's block of rows goes
+     * to OpenBLAS as it is, which reads transposed operands without a copy.
+     */
+    static org.bytedeco.pytorch.Tensor product(org.bytedeco.pytorch.Tensor left, org.bytedeco.pytorch.Tensor right,
+                                               org.bytedeco.pytorch.Tensor bias) {
+        Workers team = workers();
+        org.bytedeco.pytorch.Tensor y = torch.empty(new long[] {left.size(0), right.size(1)}, left.options(), null);
+        long n = left.size(0), per = (n + team.count() - 1) / team.count();
+        List<Future<?>> done = new ArrayList<>();
+        for (long start = 0; start < n; start += per) {
+            long first = start, count = Math.min(per, n - start);
+            done.add(team.pool().submit(() -> multiplyRows(left, right, bias, y, first, count)));
+        }
+        awaitAll(done);
+        return y;
     }
 
     private static void multiplyRows(org.bytedeco.pytorch.Tensor rows, org.bytedeco.pytorch.Tensor wt,

@@ -553,7 +553,11 @@ public final class Tensor implements AutoCloseable {
     /** y = x W^T + b over the last dim; bias may be null. */
     public Tensor linear(Tensor weight, Tensor bias) {
         org.bytedeco.pytorch.Tensor b = bias == null ? null : bias.t;
-        if (RowSplitLinear.applies(t, weight.t, b)) return new Tensor(RowSplitLinear.apply(t, weight.t, b));
+        FlopCount.add((double) t.numel() * weight.t.size(0));
+        if (RowSplitLinear.applies(t, weight.t, b))
+            return new Tensor(!Autograd.records(t, weight.t, b) ? RowSplitLinear.apply(t, weight.t, b)
+                    : RowSplitBackward.current() != null ? RecordedRowSplitLinear.apply(t, weight.t, b)
+                    : torch.linear(t, weight.t, optional(bias)));
         return new Tensor(torch.linear(t, weight.t, optional(bias)));
     }
 
@@ -592,6 +596,7 @@ public final class Tensor implements AutoCloseable {
                 return s.keep(out.to(dtype));
             }
         }
+        FlopCount.add(2.0 * q.t.numel() * k.t.size(-2));
         return new Tensor(torch.scaled_dot_product_attention(q.t, k.t, v.t, optional(additiveMask), 0.0, false,
                 new DoubleOptional(scale), false));
     }

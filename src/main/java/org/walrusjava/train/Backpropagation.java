@@ -10,6 +10,7 @@ import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
+import org.walrusjava.tensor.RowSplitBackward;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -36,6 +37,21 @@ public final class Backpropagation {
      */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
             int checkpointEvery, DType autocast) {
+        return run(model, batch, rolls, minimumContext, gradScale, checkpointEvery, autocast, new StepPhases());
+    }
+
+    /** As {@link #run(WalrusModel, Batch, Rolls, int, double, int, DType)}, adding the time of each phase to {@code phases}. */
+    public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
+            int checkpointEvery, DType autocast, StepPhases phases) {
+        // The fp32 projections' gradient products then run on every core, not on libtorch's single-threaded BLAS.
+        try (RowSplitBackward region = RowSplitBackward.open()) {
+            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointEvery, autocast, phases);
+        }
+    }
+
+    private static Loss.Result backpropagate(WalrusModel model, Batch batch, Rolls rolls, int minimumContext,
+            double gradScale, int checkpointEvery, DType autocast, StepPhases phases) {
+        long started = System.nanoTime();
         Loss.Prepared p = Loss.prepare(batch, model);
         Device device = p.input().device();
         WalrusModel.Pass pass;
@@ -65,9 +81,14 @@ public final class Backpropagation {
             });
             scope.keep(r.lossX100());
             scope.keep(r.perSampleStepFieldMae());
+            long backwardStarts = System.nanoTime();
+            phases.add(StepPhases.Phase.FORWARD, backwardStarts - started);
             r.lossX100().mul(gradScale).sum().backward();
+            phases.add(StepPhases.Phase.BACKWARD, System.nanoTime() - backwardStarts);
         }
         if (!checkpointing) return r;
+
+        long recomputeStarts = System.nanoTime();
 
         Tensor grad = blocksOut.grad();
         Tensor resumeState = Tensor.generatorState(device).copy();
@@ -83,6 +104,7 @@ public final class Backpropagation {
         }
         Tensor.setGeneratorState(device, resumeState);
         pass.tokens().backward(grad);
+        phases.add(StepPhases.Phase.BACKWARD, System.nanoTime() - recomputeStarts);
         return r;
     }
 

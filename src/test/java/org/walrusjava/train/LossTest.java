@@ -15,9 +15,13 @@ import org.walrusjava.model.WalrusModel;
 import org.walrusjava.nn.Module;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.RowSplitBackward;
 import org.walrusjava.tensor.Tensor;
 
-/** Fixture case d: the released trainer's loss and every parameter gradient, through libtorch autograd. */
+/**
+ * Fixture case d: the released trainer's loss and every parameter gradient, through libtorch autograd with the
+ * projections' gradient products on the row-split workers (as training computes them).
+ */
 class LossTest {
     static final long[] LABELS = {28, 3, 4, 5, 6, 8};
     static final int[][] PERIODIC = {{2, 2}, {2, 2}, {2, 2}};
@@ -36,8 +40,11 @@ class LossTest {
         for (Module.Slot s : model.slots().values()) if (s.trainable()) s.get().requiresGrad(true);
         model.train(true);
         Batch batch = new Batch(caseD.get("raw_input"), caseD.get("target_next_frame"), LABELS, PERIODIC, REAL, "case_d");
-        result = Loss.of(model, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT);
-        result.lossX100().sum().backward();
+        // Inside the region, as training runs it: the projections and their gradient products on every core.
+        try (RowSplitBackward region = RowSplitBackward.open()) {
+            result = Loss.of(model, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT);
+            result.lossX100().sum().backward();
+        }
     }
 
     @Test

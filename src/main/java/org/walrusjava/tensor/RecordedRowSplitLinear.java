@@ -1,0 +1,178 @@
+package org.walrusjava.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AutoGradMode;
+import org.bytedeco.pytorch.FunctionPostHook;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * A projection {@code y = x W^T + b} that autograd records, with the forward product and both gradient products
+ * (dX = dY W and dW = dY^T X) split by rows across every core like {@link RowSplitLinear}.
+ *
+ * <p>Why: libtorch computes a recorded linear and its backward with the bundled OpenBLAS, which walrus-java holds to
+ * one thread (see {@link NativeRuntime}), so a training step ran its GEMMs, two thirds of them in the backward, on one
+ * core of two while the other spun in OpenMP's wait loop (perf on a medium step: 33% in sgemm, 28% in libgomp's spin).
+ * The bindings offer no custom autograd function, so the product is attached to the graph with what they do offer,
+ * node hooks:
+ * <ol>
+ * <li>y is computed without recording, then a zero that depends on every operand that needs a gradient,
+ *     {@code 0 * (sum(x) + sum(W) + sum(b))}, is added to it in place: y now has a grad_fn, and the graph reaches x,
+ *     W and b through one cheap reduction each, whose own gradient is only a broadcast view.</li>
+ * <li>A post-hook on y's grad_fn sees dY first (every path to the operands runs through it) and computes the three
+ *     gradients on the row-split workers.</li>
+ * <li>A post-hook on each sum's grad_fn replaces the broadcast zero it produced with that operand's gradient, which
+ *     then flows on to x's producer, or into W.grad and b.grad, as libtorch's own linear would have sent it.</li>
+ * </ol>
+ * The zero multiplies sums, so an operand holding inf or NaN makes every element of y NaN rather than some: training
+ * stops as diverged either way. This path is taken only inside a {@link RowSplitBackward} region, which keeps each
+ * product (its hooks and operands) until its gradients are handed on.
+ */
+final class RecordedRowSplitLinear {
+    private RecordedRowSplitLinear() {}
+
+    static org.bytedeco.pytorch.Tensor apply(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
+                                             org.bytedeco.pytorch.Tensor b) {
+        long[] shape = x.sizes().vec().get();
+        shape[shape.length - 1] = w.size(0);
+        RowSplitBackward region = RowSplitBackward.current();
+        Product p = new Product(x, w, b, region);
+        org.bytedeco.pytorch.Tensor y;
+        try (AutoGradMode off = new AutoGradMode(false)) {
+            y = RowSplitLinear.product(p.rows, p.weight.t(), p.bias);
+        }
+        org.bytedeco.pytorch.Tensor anchor = null;
+        List<org.bytedeco.pytorch.Tensor> sums = new ArrayList<>();
+        for (Operand o : Operand.values()) {
+            org.bytedeco.pytorch.Tensor source = o.of(x, w, b);
+            if (source == null || !source.requires_grad()) continue;
+            org.bytedeco.pytorch.Tensor sum = source.sum();
+            sum.grad_fn().add_post_hook(p.hook(new SupplyGradient(p, o)));
+            sums.add(sum);
+            anchor = anchor == null ? sum : anchor.add(sum);
+        }
+        y.add_(anchor.mul(new org.bytedeco.pytorch.Scalar(0.0)));
+        y.grad_fn().add_post_hook(p.hook(new ComputeGradients(p)));
+        region.add(p);
+        return y.reshape(shape);
+    }
+
+    private enum Operand {
+        INPUT, WEIGHT, BIAS;
+
+        org.bytedeco.pytorch.Tensor of(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
+                                       org.bytedeco.pytorch.Tensor b) {
+            return switch (this) {
+                case INPUT -> x;
+                case WEIGHT -> w;
+                case BIAS -> b;
+            };
+        }
+    }
+
+    /** What one recorded product keeps for its backward: the operands, then the gradients until handed on. */
+    static final class Product {
+        private org.bytedeco.pytorch.Tensor rows;
+        private org.bytedeco.pytorch.Tensor weight;
+        private org.bytedeco.pytorch.Tensor bias;
+        private final long[] inputShape;
+        private final boolean[] wanted = new boolean[Operand.values().length];
+        private final org.bytedeco.pytorch.Tensor[] gradients = new org.bytedeco.pytorch.Tensor[Operand.values().length];
+        private final List<FunctionPostHook> hooks = new ArrayList<>();
+        private final RowSplitBackward region;
+        private int handedOn;
+
+        Product(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w, org.bytedeco.pytorch.Tensor b,
+                RowSplitBackward region) {
+            this.region = region;
+            inputShape = x.sizes().vec().get();
+            try (AutoGradMode off = new AutoGradMode(false)) {
+                rows = unscoped(x.detach().reshape(-1, x.size(-1)).contiguous());
+                weight = unscoped(w.detach());
+                bias = b == null ? null : unscoped(b.detach());
+            }
+            for (Operand o : Operand.values()) {
+                org.bytedeco.pytorch.Tensor source = o.of(x, w, b);
+                wanted[o.ordinal()] = source != null && source.requires_grad();
+            }
+        }
+
+        /** The hook, now owned by the node it is added to (which frees it), kept reachable here until it has run. */
+        FunctionPostHook hook(FunctionPostHook h) {
+            h.deallocate(false);
+            hooks.add(h);
+            return h;
+        }
+
+        void compute(org.bytedeco.pytorch.Tensor dy) {
+            if (rows == null)
+                throw new IllegalStateException("backward through a row-split projection after its region closed");
+            org.bytedeco.pytorch.Tensor dRows = dy.reshape(-1, weight.size(0)).contiguous();
+            if (wanted[Operand.INPUT.ordinal()])
+                gradients[Operand.INPUT.ordinal()] = RowSplitLinear.product(dRows, weight, null).reshape(inputShape);
+            if (wanted[Operand.WEIGHT.ordinal()])
+                gradients[Operand.WEIGHT.ordinal()] = RowSplitLinear.product(dRows.t(), rows, null);
+            if (wanted[Operand.BIAS.ordinal()]) gradients[Operand.BIAS.ordinal()] = dRows.sum(0);
+            release();
+        }
+
+        /** Frees the operands (after the backward, or when the region closes without one). */
+        void release() {
+            for (org.bytedeco.pytorch.Tensor t : new org.bytedeco.pytorch.Tensor[] {rows, weight, bias})
+                if (t != null) t.releaseReference();
+            rows = weight = bias = null;
+        }
+
+        org.bytedeco.pytorch.Tensor handOn(Operand o) {
+            org.bytedeco.pytorch.Tensor g = gradients[o.ordinal()];
+            gradients[o.ordinal()] = null;
+            if (++handedOn == count()) region.done(this);
+            return g;
+        }
+
+        private int count() {
+            int n = 0;
+            for (boolean w : wanted) if (w) n++;
+            return n;
+        }
+    }
+
+    /** Post-hook on y's grad_fn: its input is dY, seen before any path to the operands runs. */
+    private static final class ComputeGradients extends FunctionPostHook {
+        private final Product product;
+
+        ComputeGradients(Product product) {
+            this.product = product;
+        }
+
+        @Override
+        public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
+            product.compute(gradOutputs.get(0));
+            return gradInputs;
+        }
+    }
+
+    /** Post-hook on the grad_fn of sum(operand): replaces its broadcast zero by the operand's gradient. */
+    private static final class SupplyGradient extends FunctionPostHook {
+        private final Product product;
+        private final Operand operand;
+
+        SupplyGradient(Product product, Operand operand) {
+            this.product = product;
+            this.operand = operand;
+        }
+
+        @Override
+        public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
+            return new TensorVector(product.handOn(operand));
+        }
+    }
+
+    /** A handle in no scope, so that it outlives the forward stage that made it; {@link #release} frees it. */
+    private static org.bytedeco.pytorch.Tensor unscoped(org.bytedeco.pytorch.Tensor t) {
+        try (PointerScope own = new PointerScope()) {
+            return new org.bytedeco.pytorch.Tensor(t).retainReference();
+        }
+    }
+}
