@@ -1,18 +1,16 @@
 package org.walrusjava.doctor;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.walrusjava.tensor.CpuInfo;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeRuntime;
 
@@ -25,7 +23,7 @@ public record Machine(Map<String, String> facts) {
 
     public static Machine describe(Device device) {
         Map<String, String> f = new LinkedHashMap<>();
-        Map<String, String> cpu = cpuInfo();
+        Map<String, String> cpu = CpuInfo.fields();
         f.put("cpu", cpu.getOrDefault("model name", cpu.getOrDefault("Hardware", System.getProperty("os.arch"))));
         String flags = cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""));
         f.put("isa", String.join(" ", List.of(flags.split("\\s+")).stream().filter(ISA::contains).toList()));
@@ -42,19 +40,6 @@ public record Machine(Map<String, String> facts) {
         f.put("device", device + (NativeRuntime.cudaAvailable()
                 ? " (CUDA available to libtorch)" : " (no CUDA device visible to libtorch)"));
         return new Machine(f);
-    }
-
-    private static Map<String, String> cpuInfo() {
-        Map<String, String> out = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                int colon = line.indexOf(':');
-                if (colon > 0) out.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-            }
-        } catch (IOException | SecurityException notLinux) {
-            // described from the JVM's own properties instead
-        }
-        return out;
     }
 
     /** OpenBLAS's build line and the kernel it chose for this CPU, or why they are unknown. */

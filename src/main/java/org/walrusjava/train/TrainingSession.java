@@ -21,6 +21,7 @@ import org.walrusjava.io.Checkpoints;
 import org.walrusjava.io.ExperimentConfig;
 import org.walrusjava.model.Initializer;
 import org.walrusjava.model.WalrusModel;
+import org.walrusjava.tensor.CpuInfo;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.Tensor;
@@ -43,6 +44,10 @@ public final class TrainingSession implements AutoCloseable {
         ExperimentConfig config = ExperimentConfig.load(spec.config(), spec.overrides());
         TrainingOptions o = spec.options();
         Device device = Device.parse(spec.device());
+        if (o.precision() == TrainingOptions.Precision.BF16 && !device.isCuda() && !CpuInfo.hasFullRateBf16()
+                && progress != null)
+            progress.println("note: this CPU has no bf16 product instructions (AVX-512 BF16, AMX or Arm BF16), so bf16 "
+                    + "autocast runs slower than fp32 here; `walrus bench` measures both GEMM rates");
 
         List<Path> paths = dataPaths(config);
         FieldVocabulary base = FieldVocabulary.of(config.vocabulary());
