@@ -108,7 +108,7 @@ class NpzImportTest {
 
     @BeforeAll
     static void writeSources() {
-        Python.run(WRITE_NPZ, dir);
+        PythonScripts.run(WRITE_NPZ, dir);
     }
 
     static Path mapping(String name, String text) throws IOException {
@@ -150,14 +150,14 @@ class NpzImportTest {
             assertEquals(2 + 0.5f * 31, w.readConstant(w.field("speed_of_sound"), 0)[31 * Y + 3]);
         }
         String json = new ObjectMapper().writeValueAsString(splits);
-        assertEquals("ok", Python.run(CHECK_WITH_H5PY, out, dir.resolve("per_field.npz"), json));
+        assertEquals("ok", PythonScripts.run(CHECK_WITH_H5PY, out, dir.resolve("per_field.npz"), json));
 
         String yaml = Files.readString(out.resolve("toy_flow.yaml"));
         assertTrue(yaml.contains("dataset_name: toy_flow"), yaml);
         assertTrue(yaml.contains("n_trajectories_per_file:\n- 1"), yaml);
         assertTrue(yaml.contains("- PERIODIC") && yaml.contains("- WALL") && yaml.contains("- OPEN"), yaml);
 
-        JsonNode expected = new ObjectMapper().readTree(Python.run(STATS_WITH_NUMPY, dir.resolve("per_field.npz"),
+        JsonNode expected = new ObjectMapper().readTree(PythonScripts.run(STATS_WITH_NUMPY, dir.resolve("per_field.npz"),
                 new ObjectMapper().writeValueAsString(splits.get("train"))));
         FieldStatistics stats = FieldStatistics.read(out.resolve("stats.yaml"));
         for (String field : List.of("density", "velocity")) {
@@ -236,7 +236,7 @@ class NpzImportTest {
 
     @Test
     void unevenTimeNanAndUnsupportedGridsAreRefused() throws IOException {
-        Python.run("""
+        PythonScripts.run("""
                 import sys, numpy as np
                 d = sys.argv[1]
                 a = np.ones((3, 3, 48, 32), np.float32)

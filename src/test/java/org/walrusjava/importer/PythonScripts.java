@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * installs): the independent writer of the source files and the independent reader of what was imported. A
  * missing interpreter or module fails the test; these checks never skip.
  */
-final class Python {
+public final class PythonScripts {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    private Python() {}
+    private PythonScripts() {}
 
     /** Runs {@code script} with {@code args}; returns its stdout, failing the test on a non-zero exit. */
-    static String run(String script, Object... args) {
+    public static String run(String script, Object... args) {
         assertTrue(Files.isExecutable(PYTHON), PYTHON + " is missing: apt-get install -y python3-h5py");
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
         for (Object a : args) command.add(String.valueOf(a));
