@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * @param file       the mapping file, for messages
  * @param dataset    dataset_name of the result
- * @param source     the data file or folder (relative paths resolve against the mapping file's folder)
+ * @param source     the data file or folder, or one per trajectory (relative paths resolve against the mapping
+ *                   file's folder)
  * @param axes       default axis order of the source arrays: "traj", "time", spatial axis names, "channel"
  * @param grid       spatial axes in storage order (x, y, z)
  * @param time       time coordinates
@@ -31,7 +32,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param splits     fractions of trajectories per split
  * @param seed       seed of the trajectory shuffle before splitting
  */
-public record ImportMapping(String file, String dataset, Path source, List<String> axes, List<GridAxis> grid,
+public record ImportMapping(String file, String dataset, List<Path> source, List<String> axes, List<GridAxis> grid,
                             TimeAxis time, List<AxisBoundary> boundaries, List<FieldMapping> fields,
                             SplitFractions splits, long seed) {
 
@@ -84,7 +85,7 @@ public record ImportMapping(String file, String dataset, Path source, List<Strin
     static ImportMapping parse(YamlNode root, Path folder) {
         root.onlyKeys("dataset", "source", "axes", "grid", "time", "boundaries", "fields", "splits");
         String dataset = root.get("dataset").required().string();
-        Path source = folder.resolve(root.get("source").required().string());
+        List<Path> source = root.get("source").required().strings().stream().map(folder::resolve).toList();
         List<GridAxis> grid = grid(root.get("grid").required());
         List<String> spatial = grid.stream().map(GridAxis::name).toList();
         List<String> axes = root.get("axes").present() ? axes(root.get("axes"), spatial) : null;

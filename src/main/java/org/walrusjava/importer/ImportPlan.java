@@ -58,10 +58,10 @@ record ImportPlan(int trajectories, int steps, int[] resolution, List<float[]> c
         for (int a = 0; a < resolution.length; a++) {
             GridAxis axis = mapping.grid().get(a);
             coordinates.add(axis.spacing() != null ? uniform(axis.origin(), axis.spacing(), resolution[a])
-                    : read(mapping, source, axis.coordinates(), "grid." + axis.name(), resolution[a]));
+                    : read(source, axis.coordinates(), "grid." + axis.name(), resolution[a]));
         }
         float[] times = mapping.time().dt() != null ? uniform(mapping.time().start(), mapping.time().dt(), sizes.steps)
-                : read(mapping, source, mapping.time().coordinates(), "time", sizes.steps);
+                : read(source, mapping.time().coordinates(), "time", sizes.steps);
         List<FieldSource> sources = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
             sources.add(new FieldSource(mapping.fields().get(i), fields.get(i), components.get(i), resolution));
@@ -127,16 +127,27 @@ record ImportPlan(int trajectories, int steps, int[] resolution, List<float[]> c
         return out;
     }
 
-    /** A 1-D coordinate array of {@code n} values, checked strictly increasing with a constant step. */
-    private static float[] read(ImportMapping mapping, ArraySource source, String name, String what, int n) {
+    /**
+     * A coordinate array of {@code n} values, checked strictly increasing with a constant step. With one source per
+     * trajectory it has a leading trajectory axis, and every trajectory must have the same coordinates.
+     */
+    private static float[] read(ArraySource source, String name, String what, int n) {
         SourceArray array = source.array(name);
         long[] shape = array.shape();
-        if (shape.length != 1 || shape[0] != n) {
+        if (shape.length < 1 || shape.length > 2 || shape[shape.length - 1] != n) {
             throw new UserError(array.label() + ": " + what + " coordinates must be 1-D with " + n + " values, got shape "
                     + Arrays.toString(shape));
         }
         double[] values = new double[n];
-        for (int i = 0; i < n; i++) values[i] = array.get(new long[] {i});
+        for (int i = 0; i < n; i++) values[i] = array.get(shape.length == 1 ? new long[] {i} : new long[] {0, i});
+        for (int k = 1; shape.length == 2 && k < shape[0]; k++) {
+            for (int i = 0; i < n; i++) {
+                if (array.get(new long[] {k, i}) != values[i]) {
+                    throw new UserError(array.label() + ": " + what + " coordinates differ between trajectory 0 and " + k
+                            + " at index " + i + " (" + values[i] + " vs " + array.get(new long[] {k, i}) + ")");
+                }
+            }
+        }
         if (n > 1) {
             double step = (values[n - 1] - values[0]) / (n - 1);
             for (int i = 1; i < n; i++) {

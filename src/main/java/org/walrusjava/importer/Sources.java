@@ -2,16 +2,77 @@ package org.walrusjava.importer;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.walrusjava.UserError;
 
-/** Opens a user's data file or folder by its kind. */
+/**
+ * Opens a user's data by its kind; several sources (one per trajectory) become one whose arrays have a leading
+ * trajectory axis.
+ */
 final class Sources {
     private Sources() {}
 
     /** {@code scratch}: a folder for unpacked archive members; {@code arena}: owns memory-mapped arrays. */
+    static ArraySource open(List<Path> paths, Path scratch, Arena arena) {
+        if (paths.size() == 1) return open(paths.getFirst(), scratch.resolve("0"), arena);
+        List<ArraySource> sources = new ArrayList<>();
+        try {
+            for (int i = 0; i < paths.size(); i++) sources.add(open(paths.get(i), scratch.resolve(String.valueOf(i)), arena));
+        } catch (RuntimeException e) {
+            sources.forEach(ArraySource::close);
+            throw e;
+        }
+        return new Stacked(sources);
+    }
+
     static ArraySource open(Path path, Path scratch, Arena arena) {
+        if (VtiSeries.accepts(path)) return VtiSeries.open(path);
         if (NumpySource.accepts(path)) return NumpySource.open(path, scratch, arena);
-        throw new UserError(path + ": unsupported input; walrus import reads NumPy .npy/.npz files or a folder of"
-                + " .npy files");
+        throw new UserError(path + ": unsupported input; walrus import reads NumPy .npy/.npz files, a folder of .npy"
+                + " files, VTK ImageData .vti files (one per step: a .pvd, a pattern like step_*.vti or a folder)");
+    }
+
+    /** Trajectories from separate sources: array {@code name} of source n is trajectory n. */
+    private record Stacked(List<ArraySource> sources) implements ArraySource {
+        public String label() {
+            return sources.getFirst().label() + " and " + (sources.size() - 1) + " more";
+        }
+
+        public List<String> names() {
+            return sources.getFirst().names();
+        }
+
+        public SourceArray array(String name) {
+            List<SourceArray> arrays = sources.stream().map(s -> s.array(name)).toList();
+            long[] shape = arrays.getFirst().shape();
+            for (SourceArray a : arrays) {
+                if (!Arrays.equals(a.shape(), shape)) {
+                    throw new UserError(a.label() + ": shape " + Arrays.toString(a.shape()) + ", but "
+                            + arrays.getFirst().label() + " has " + Arrays.toString(shape) + " (inconsistent shapes across files)");
+                }
+            }
+            long[] stacked = new long[shape.length + 1];
+            stacked[0] = arrays.size();
+            System.arraycopy(shape, 0, stacked, 1, shape.length);
+            return new SourceArray() {
+                public String label() {
+                    return arrays.getFirst().label();
+                }
+
+                public long[] shape() {
+                    return stacked.clone();
+                }
+
+                public double get(long[] index) {
+                    return arrays.get(Math.toIntExact(index[0])).get(Arrays.copyOfRange(index, 1, index.length));
+                }
+            };
+        }
+
+        public void close() {
+            sources.forEach(ArraySource::close);
+        }
     }
 }
