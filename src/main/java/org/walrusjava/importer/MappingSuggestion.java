@@ -16,10 +16,11 @@ import org.walrusjava.StagedFolder;
  * each most likely is and why, which spatial axes look periodic (first and last slabs equal, as when a solver
  * stores the repeated end point), and a draft mapping file assembled from those guesses for the user to check.
  *
- * <p>Axis guesses, since a .npy file does not name its axes: a last axis of at most 9 entries is a channel axis;
+ * <p>1-D arrays are taken for coordinates ({@code x_coordinates}, {@code time_values} of a VTK series name
+ * themselves). Axis guesses, since a .npy file does not name its axes: a last axis of at most 9 entries is a channel axis;
  * of the rest, the last 1 to 3 are space, preceded by time and then trajectory.
  */
-public record MappingSuggestion(Path file, List<ArrayReport> arrays) {
+public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String> coordinates) {
     private static final int MAX_CHANNELS = 9;
     private static final List<String> SPACE = List.of("x", "y", "z");
 
@@ -40,8 +41,14 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays) {
              Arena arena = Arena.ofShared();
              ArraySource source = Sources.open(file, scratch.path(), arena)) {
             List<ArrayReport> reports = new ArrayList<>();
-            for (String name : source.names()) reports.add(report(name, source.array(name)));
-            return new MappingSuggestion(file, reports);
+            List<String> coordinates = new ArrayList<>();
+            for (String name : source.names()) {
+                SourceArray array = source.array(name);
+                if (array.shape().length == 1) coordinates.add(name);
+                else reports.add(report(name, array));
+            }
+            if (reports.isEmpty()) throw new org.walrusjava.UserError(file + ": no arrays of two or more axes to import");
+            return new MappingSuggestion(file, reports, coordinates);
         }
     }
 
@@ -129,8 +136,11 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays) {
         s.append("axes: [").append(String.join(", ", first.axes().stream().filter(a -> !a.equals(ImportMapping.CHANNEL)).toList()))
                 .append("]\n");
         s.append("grid:\n");
-        for (String axis : spatial) s.append("  ").append(axis).append(": {spacing: 1.0}\n");
-        s.append("time: {dt: 1.0}\n");
+        for (String axis : spatial) {
+            s.append("  ").append(axis).append(coordinates.contains(axis + "_coordinates")
+                    ? ": {coordinates: " + axis + "_coordinates}\n" : ": {spacing: 1.0}\n");
+        }
+        s.append(coordinates.contains("time_values") ? "time: {coordinates: time_values}\n" : "time: {dt: 1.0}\n");
         s.append("boundaries:\n");
         for (String axis : spatial) {
             s.append("  ").append(axis).append(": ").append(periodic.contains(axis) ? "PERIODIC" : "WALL  # or OPEN")
@@ -151,6 +161,10 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays) {
                 lines.add("# " + r.name() + ": {array: " + r.name() + "}  # no vocabulary name fits; rename, or new: true with order:");
             } else if (r.best().component() != null) {
                 vectors.computeIfAbsent(r.best().field(), k -> new TreeMap<>()).put(r.best().component(), r.name());
+            } else if (r.axes().contains(ImportMapping.CHANNEL)) {
+                int components = (int) Math.pow(dims, VocabularyMatch.fields().get(r.best().field()));
+                lines.add(r.best().field() + ": {array: " + r.name() + ", axes: [" + String.join(", ", r.axes())
+                        + "], channels: " + java.util.stream.IntStream.range(0, components).boxed().toList() + "}");
             } else {
                 lines.add(r.best().field() + ": {array: " + r.name() + "}");
             }

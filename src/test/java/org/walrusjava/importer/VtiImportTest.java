@@ -196,6 +196,12 @@ class VtiImportTest {
                 .map(r -> r.best().describe()).toList());
         assertEquals(List.of("velocity (exact name)"), suggestion.arrays().stream().filter(r -> r.name().equals("velocity"))
                 .map(r -> r.best().describe()).toList());
+        assertEquals(List.of("x_coordinates", "y_coordinates", "time_values"), suggestion.coordinates());
+        String draft = suggestion.toText();
+        assertTrue(draft.contains("axes: [time, x, y]\ngrid:\n  x: {coordinates: x_coordinates}\n"
+                + "  y: {coordinates: y_coordinates}\ntime: {coordinates: time_values}\n"), draft);
+        assertTrue(draft.contains("\n  density: {array: rho}\n  velocity: {array: velocity, axes: [time, x, y, channel],"
+                + " channels: [0, 1]}\n"), draft);
     }
 
     @Test
