@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Turn your own arrays (NumPy .npy/.npz, VTK ImageData .vti series) into a Well dataset root that predict, rollout, eval"
+        description = "Turn your own arrays (NumPy .npy/.npz, NetCDF-4 .nc, VTK ImageData .vti series) into a Well dataset root that predict, rollout, eval"
                 + " and train read, as a mapping file says (see README, 'Importing your own data'); or, with"
                 + " --suggest, draft that mapping from a file.")
 final class ImportCommand implements Callable<Integer> {

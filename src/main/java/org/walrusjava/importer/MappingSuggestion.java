@@ -16,8 +16,9 @@ import org.walrusjava.StagedFolder;
  * each most likely is and why, which spatial axes look periodic (first and last slabs equal, as when a solver
  * stores the repeated end point), and a draft mapping file assembled from those guesses for the user to check.
  *
- * <p>1-D arrays are taken for coordinates ({@code x_coordinates}, {@code time_values} of a VTK series name
- * themselves). Axis guesses, since a .npy file does not name its axes: a last axis of at most 9 entries is a channel axis;
+ * <p>1-D arrays are taken for coordinates ({@code x_coordinates}, {@code time_values} of a VTK series, or a
+ * NetCDF file's coordinate variables {@code x}, {@code time}). Axes are named as the file names them (NetCDF) or
+ * guessed, since a .npy file does not name its axes: a last axis of at most 9 entries is a channel axis;
  * of the rest, the last 1 to 3 are space, preceded by time and then trajectory.
  */
 public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String> coordinates) {
@@ -25,7 +26,7 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
     private static final List<String> SPACE = List.of("x", "y", "z");
 
     /** One array: its guessed axes, value range, best vocabulary matches and periodic-looking spatial axes. */
-    public record ArrayReport(String name, long[] shape, List<String> axes, double min, double max,
+    public record ArrayReport(String name, long[] shape, List<String> axes, boolean axesNamed, double min, double max,
                               List<VocabularyMatch> matches, List<String> periodicAxes) {
         VocabularyMatch best() {
             return matches.getFirst();
@@ -65,9 +66,19 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
         return axes;
     }
 
+    /** A file's own axis names in the mapping's terms (trajectory, time, channel); others are kept. */
+    static List<String> namedAxes(List<String> names) {
+        return names.stream().map(n -> switch (n.toLowerCase(Locale.ROOT)) {
+            case "traj", "trajectory", "sample", "run", "member", "ensemble", "batch" -> ImportMapping.TRAJECTORY;
+            case "time", "t", "step" -> ImportMapping.TIME;
+            case "channel", "component", "comp", "c" -> ImportMapping.CHANNEL;
+            default -> n;
+        }).toList();
+    }
+
     private static ArrayReport report(String name, SourceArray array) {
         long[] shape = array.shape();
-        List<String> axes = guessAxes(shape);
+        List<String> axes = array.dimensionNames() != null ? namedAxes(array.dimensionNames()) : guessAxes(shape);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
@@ -84,7 +95,8 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
                 periodic.add(axes.get(a));
             }
         }
-        return new ArrayReport(name, shape, axes, min, max, VocabularyMatch.match(name, 3), periodic);
+        return new ArrayReport(name, shape, axes, array.dimensionNames() != null, min, max, VocabularyMatch.match(name, 3),
+                periodic);
     }
 
     /** Whether the slab at index 0 of {@code axis} equals the slab at its last index (to float32 rounding). */
@@ -121,8 +133,8 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
         StringBuilder s = new StringBuilder();
         s.append("# walrus import --suggest ").append(file.getFileName()).append('\n');
         for (ArrayReport r : arrays) {
-            s.append(String.format(Locale.ROOT, "#   %s: shape %s, axes guessed %s, values %.6g .. %.6g; closest: %s%n",
-                    r.name(), Arrays.toString(r.shape()), r.axes(), r.min(), r.max(),
+            s.append(String.format(Locale.ROOT, "#   %s: shape %s, axes %s %s, values %.6g .. %.6g; closest: %s%n",
+                    r.name(), Arrays.toString(r.shape()), r.axesNamed() ? "named" : "guessed", r.axes(), r.min(), r.max(),
                     String.join(", ", r.matches().stream().map(VocabularyMatch::describe).toList())));
         }
         List<String> periodic = periodicAxes();
@@ -130,52 +142,68 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
                 .append(periodic.isEmpty() ? "none" : String.join(", ", periodic)).append('\n');
         s.append("# a draft: check every line, set the grid spacing and dt, and the boundaries that are not periodic\n");
         ArrayReport first = arrays.getFirst();
-        List<String> spatial = first.axes().stream().filter(SPACE::contains).toList();
+        List<String> spatial = SPACE.stream().filter(first.axes()::contains).toList();
         s.append("dataset: ").append(stem(file)).append('\n');
         s.append("source: ").append(file.getFileName()).append('\n');
-        s.append("axes: [").append(String.join(", ", first.axes().stream().filter(a -> !a.equals(ImportMapping.CHANNEL)).toList()))
-                .append("]\n");
+        List<String> topAxes = first.axes().stream().filter(a -> !a.equals(ImportMapping.CHANNEL)).toList();
+        s.append("axes: [").append(String.join(", ", topAxes)).append("]\n");
         s.append("grid:\n");
         for (String axis : spatial) {
-            s.append("  ").append(axis).append(coordinates.contains(axis + "_coordinates")
-                    ? ": {coordinates: " + axis + "_coordinates}\n" : ": {spacing: 1.0}\n");
+            String coordinate = coordinate(List.of(axis + "_coordinates", axis));
+            s.append("  ").append(axis).append(coordinate != null ? ": {coordinates: " + coordinate + "}\n" : ": {spacing: 1.0}\n");
         }
-        s.append(coordinates.contains("time_values") ? "time: {coordinates: time_values}\n" : "time: {dt: 1.0}\n");
+        String time = coordinate(List.of("time_values", "time", "t"));
+        s.append(time != null ? "time: {coordinates: " + time + "}\n" : "time: {dt: 1.0}\n");
         s.append("boundaries:\n");
         for (String axis : spatial) {
             s.append("  ").append(axis).append(": ").append(periodic.contains(axis) ? "PERIODIC" : "WALL  # or OPEN")
                     .append('\n');
         }
         s.append("fields:\n");
-        fieldLines(spatial.size()).forEach(line -> s.append("  ").append(line).append('\n'));
+        fieldLines(spatial.size(), topAxes).forEach(line -> s.append("  ").append(line).append('\n'));
         s.append("splits: {train: 0.8, valid: 0.1, test: 0.1, seed: 0}\n");
         return s.toString();
     }
 
-    /** Confident matches grouped into fields (components gathered in x, y, z order); the rest as comments. */
-    private List<String> fieldLines(int dims) {
-        Map<String, Map<String, String>> vectors = new LinkedHashMap<>();
+    /**
+     * Confident matches grouped into fields (components gathered in x, y, z order); the rest as comments. A field
+     * whose arrays' axes differ from the top-level {@code axes} gets its own.
+     */
+    private List<String> fieldLines(int dims, List<String> topAxes) {
+        Map<String, Map<String, ArrayReport>> vectors = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
         for (ArrayReport r : arrays) {
             if (!r.confident()) {
                 lines.add("# " + r.name() + ": {array: " + r.name() + "}  # no vocabulary name fits; rename, or new: true with order:");
             } else if (r.best().component() != null) {
-                vectors.computeIfAbsent(r.best().field(), k -> new TreeMap<>()).put(r.best().component(), r.name());
+                vectors.computeIfAbsent(r.best().field(), k -> new TreeMap<>()).put(r.best().component(), r);
             } else if (r.axes().contains(ImportMapping.CHANNEL)) {
                 int components = (int) Math.pow(dims, VocabularyMatch.fields().get(r.best().field()));
                 lines.add(r.best().field() + ": {array: " + r.name() + ", axes: [" + String.join(", ", r.axes())
                         + "], channels: " + java.util.stream.IntStream.range(0, components).boxed().toList() + "}");
             } else {
-                lines.add(r.best().field() + ": {array: " + r.name() + "}");
+                lines.add(r.best().field() + ": {array: " + r.name() + ownAxes(r.axes(), topAxes) + "}");
             }
         }
         vectors.forEach((field, components) -> {
-            List<String> names = new ArrayList<>(components.values());
+            List<String> names = components.values().stream().map(ArrayReport::name).toList();
+            List<List<String>> axes = components.values().stream().map(ArrayReport::axes).distinct().toList();
             boolean complete = components.keySet().equals(new java.util.TreeSet<>(SPACE.subList(0, dims)));
-            lines.add((complete ? "" : "# ") + field + ": {arrays: [" + String.join(", ", names) + "]}"
-                    + (complete ? "" : "  # components " + components.keySet() + " of " + SPACE.subList(0, dims)));
+            String problem = !complete ? "  # components " + components.keySet() + " of " + SPACE.subList(0, dims)
+                    : axes.size() > 1 ? "  # its arrays' axes differ: " + axes : "";
+            lines.add((problem.isEmpty() ? "" : "# ") + field + ": {arrays: [" + String.join(", ", names) + "]"
+                    + ownAxes(axes.getFirst(), topAxes) + "}" + problem);
         });
         return lines;
+    }
+
+    private static String ownAxes(List<String> axes, List<String> topAxes) {
+        return axes.equals(topAxes) ? "" : ", axes: [" + String.join(", ", axes) + "]";
+    }
+
+    /** The first of {@code candidates} that is a coordinate array of the file, or null. */
+    private String coordinate(List<String> candidates) {
+        return candidates.stream().filter(coordinates::contains).findFirst().orElse(null);
     }
 
     private static String stem(Path p) {

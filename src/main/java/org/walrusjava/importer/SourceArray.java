@@ -9,4 +9,9 @@ public interface SourceArray {
 
     /** The value at a full index (one entry per axis). */
     double get(long[] index);
+
+    /** The axes' names when the file names them (NetCDF dimensions), else null. */
+    default java.util.List<String> dimensionNames() {
+        return null;
+    }
 }

@@ -29,9 +29,11 @@ final class Sources {
 
     static ArraySource open(Path path, Path scratch, Arena arena) {
         if (VtiSeries.accepts(path)) return VtiSeries.open(path);
+        if (NetcdfSource.accepts(path)) return NetcdfSource.open(path);
         if (NumpySource.accepts(path)) return NumpySource.open(path, scratch, arena);
         throw new UserError(path + ": unsupported input; walrus import reads NumPy .npy/.npz files, a folder of .npy"
-                + " files, VTK ImageData .vti files (one per step: a .pvd, a pattern like step_*.vti or a folder)");
+                + " files, NetCDF-4 .nc files and VTK ImageData .vti files (one per step: a .pvd, a pattern like"
+                + " step_*.vti or a folder)");
     }
 
     /** Trajectories from separate sources: array {@code name} of source n is trajectory n. */
