@@ -14,8 +14,13 @@ import org.walrusjava.UserError;
 final class Sources {
     private Sources() {}
 
-    /** {@code scratch}: a folder for unpacked archive members; {@code arena}: owns memory-mapped arrays. */
-    static ArraySource open(List<Path> paths, Path scratch, Arena arena) {
+    /**
+     * {@code scratch}: a folder for unpacked archive members; {@code arena}: owns memory-mapped arrays. A pattern
+     * ({@code runs/*.npz}) stands for its matching files in name order, one trajectory each, except a pattern of
+     * .vti files, which is one trajectory's steps.
+     */
+    static ArraySource open(List<Path> entries, Path scratch, Arena arena) {
+        List<Path> paths = entries.stream().flatMap(p -> expand(p).stream()).toList();
         if (paths.size() == 1) return open(paths.getFirst(), scratch.resolve("0"), arena);
         List<ArraySource> sources = new ArrayList<>();
         try {
@@ -25,6 +30,19 @@ final class Sources {
             throw e;
         }
         return new Stacked(sources);
+    }
+
+    private static List<Path> expand(Path pattern) {
+        String name = pattern.getFileName().toString();
+        if (!name.contains("*") || name.endsWith(".vti")) return List.of(pattern);
+        List<Path> matches = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> s = java.nio.file.Files.newDirectoryStream(pattern.getParent(), name)) {
+            s.forEach(matches::add);
+        } catch (java.io.IOException e) {
+            throw new UserError(pattern + ": cannot list (" + e.getMessage() + ")", e);
+        }
+        if (matches.isEmpty()) throw new UserError(pattern + ": no files match");
+        return matches.stream().sorted().toList();
     }
 
     static ArraySource open(Path path, Path scratch, Arena arena) {
