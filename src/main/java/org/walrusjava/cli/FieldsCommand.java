@@ -1,6 +1,7 @@
 package org.walrusjava.cli;
 
 import java.util.concurrent.Callable;
+import org.walrusjava.importer.FieldCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,8 +18,8 @@ final class FieldsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(json ? org.walrusjava.importer.FieldCatalog.released().toJson()
-                : org.walrusjava.importer.FieldCatalog.released().toTable());
+        FieldCatalog catalog = FieldCatalog.released();
+        spec.commandLine().getOut().print(json ? catalog.toJson() : catalog.toTable());
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -7,9 +7,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.walrusjava.importer.DatasetImporter;
 import org.walrusjava.importer.ImportMapping;
+import org.walrusjava.importer.MappingSuggestion;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -46,11 +48,11 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         if (mode.suggest != null) {
-            stdout.print(org.walrusjava.importer.MappingSuggestion.of(mode.suggest).toText());
+            stdout.print(MappingSuggestion.of(mode.suggest).toText());
             stdout.flush();
             return 0;
         }
-        if (out == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spec needs --out DATASET_ROOT");
+        if (out == null) throw new ParameterException(spec.commandLine(), "--spec needs --out DATASET_ROOT");
         ImportMapping mapping = ImportMapping.load(mode.mapping);
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "import " + mapping.dataset(), "frames");
         DatasetImporter.Result result = DatasetImporter.run(mapping, out, replace, extendedStrides, progress::update);

@@ -1,6 +1,7 @@
 package org.walrusjava.importer;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import org.walrusjava.UserError;
 import org.walrusjava.data.WellSpec;
@@ -65,6 +66,6 @@ record FieldSource(ImportMapping.FieldMapping mapping, WellSpec.Field field, Lis
 
     private String where(int trajectory, int step, int[] point) {
         return "trajectory " + trajectory + (mapping.constant() ? "" : ", step " + step) + ", grid point "
-                + java.util.Arrays.toString(point);
+                + Arrays.toString(point);
     }
 }

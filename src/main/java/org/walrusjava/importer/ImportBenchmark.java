@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -57,7 +58,7 @@ public final class ImportBenchmark {
                 for (int t = 0; t < o.steps(); t++) writeVti(o, n, t, dir.resolve("vti" + n).resolve("step_" + t + ".vti"));
             }
             Files.writeString(dir.resolve("npz.yaml"), mapping("bench.npz", "traj, time, x, y", "{arrays: [u, v]}"));
-            Files.writeString(dir.resolve("vti.yaml"), mapping(String.join(", ", java.util.stream.IntStream
+            Files.writeString(dir.resolve("vti.yaml"), mapping(String.join(", ", IntStream
                     .range(0, o.trajectories()).mapToObj(n -> "\"vti" + n + "/step_*.vti\"").toList()), "traj, time, x, y",
                     "{array: velocity, axes: [traj, time, x, y, channel], channels: [0, 1]}"));
         } catch (IOException e) {

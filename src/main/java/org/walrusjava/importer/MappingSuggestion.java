@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.walrusjava.StagedFolder;
+import org.walrusjava.UserError;
 
 /**
  * {@code walrus import --suggest FILE}: what the arrays of a file are (shape, value range), which vocabulary field
@@ -48,7 +51,7 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
                 if (array.shape().length == 1) coordinates.add(name);
                 else reports.add(report(name, array));
             }
-            if (reports.isEmpty()) throw new org.walrusjava.UserError(file + ": no arrays of two or more axes to import");
+            if (reports.isEmpty()) throw new UserError(file + ": no arrays of two or more axes to import");
             return new MappingSuggestion(file, reports, coordinates);
         }
     }
@@ -180,7 +183,7 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
             } else if (r.axes().contains(ImportMapping.CHANNEL)) {
                 int components = (int) Math.pow(dims, VocabularyMatch.fields().get(r.best().field()));
                 lines.add(r.best().field() + ": {array: " + r.name() + ", axes: [" + String.join(", ", r.axes())
-                        + "], channels: " + java.util.stream.IntStream.range(0, components).boxed().toList() + "}");
+                        + "], channels: " + IntStream.range(0, components).boxed().toList() + "}");
             } else {
                 lines.add(r.best().field() + ": {array: " + r.name() + ownAxes(r.axes(), topAxes) + "}");
             }
@@ -188,7 +191,7 @@ public record MappingSuggestion(Path file, List<ArrayReport> arrays, List<String
         vectors.forEach((field, components) -> {
             List<String> names = components.values().stream().map(ArrayReport::name).toList();
             List<List<String>> axes = components.values().stream().map(ArrayReport::axes).distinct().toList();
-            boolean complete = components.keySet().equals(new java.util.TreeSet<>(SPACE.subList(0, dims)));
+            boolean complete = components.keySet().equals(new TreeSet<>(SPACE.subList(0, dims)));
             String problem = !complete ? "  # components " + components.keySet() + " of " + SPACE.subList(0, dims)
                     : axes.size() > 1 ? "  # its arrays' axes differ: " + axes : "";
             lines.add((problem.isEmpty() ? "" : "# ") + field + ": {arrays: [" + String.join(", ", names) + "]"

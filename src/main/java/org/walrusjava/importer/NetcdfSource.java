@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ final class NetcdfSource implements ArraySource {
         // jhdf lists a group's members by name hash; their addresses follow the order the writer created them in
         List<Node> nodes = new ArrayList<>();
         file.forEach(nodes::add);
-        nodes.sort(java.util.Comparator.comparingLong(Node::getAddress));
+        nodes.sort(Comparator.comparingLong(Node::getAddress));
         for (Node node : nodes) {
             if (!(node instanceof Dataset d)) continue;
             String name = node.getName();

@@ -1,5 +1,7 @@
 package org.walrusjava.importer;
 
+import java.util.List;
+
 /** An n-dimensional array of numbers in a user's file, read one value at a time wherever it is stored. */
 public interface SourceArray {
     /** Where the array is, for messages: "run.npz:rho". */
@@ -11,7 +13,7 @@ public interface SourceArray {
     double get(long[] index);
 
     /** The axes' names when the file names them (NetCDF dimensions), else null. */
-    default java.util.List<String> dimensionNames() {
+    default List<String> dimensionNames() {
         return null;
     }
 }

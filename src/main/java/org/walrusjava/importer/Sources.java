@@ -1,6 +1,9 @@
 package org.walrusjava.importer;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,9 +39,9 @@ final class Sources {
         String name = pattern.getFileName().toString();
         if (!name.contains("*") || name.endsWith(".vti")) return List.of(pattern);
         List<Path> matches = new ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> s = java.nio.file.Files.newDirectoryStream(pattern.getParent(), name)) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(pattern.getParent(), name)) {
             s.forEach(matches::add);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError(pattern + ": cannot list (" + e.getMessage() + ")", e);
         }
         if (matches.isEmpty()) throw new UserError(pattern + ": no files match");

@@ -212,6 +212,16 @@ class VtiImportTest {
         UserError e = assertThrows(UserError.class, () -> VtiFile.read(broken));
         assertEquals(broken + ": compressor vtkLZ4DataCompressor is not supported; write zlib-compressed or uncompressed data",
                 e.getMessage());
+        Files.createDirectories(dir.resolve("renamed"));
+        Files.copy(dir.resolve("t2/s0.vti"), dir.resolve("renamed/s0.vti"));
+        Files.writeString(dir.resolve("renamed/s1.vti"), Files.readString(dir.resolve("t2/s1.vti"))
+                .replace("Name=\"rho\"", "Name=\"density\""));
+        try (VtiSeries series = VtiSeries.open(dir.resolve("renamed"))) {
+            SourceArray rho = series.array("rho");
+            assertEquals(rho(2, 0, 1, 1), rho.get(new long[] {0, 1, 1}));
+            assertEquals(dir.resolve("renamed/s1.vti") + ": step 1 has no array rho",
+                    assertThrows(UserError.class, () -> rho.get(new long[] {1, 1, 1})).getMessage());
+        }
         Files.writeString(broken, good.replace("type=\"ImageData\"", "type=\"UnstructuredGrid\""));
         assertTrue(assertThrows(UserError.class, () -> VtiFile.read(broken)).getMessage()
                 .startsWith(broken + ": not VTK ImageData (type=\"UnstructuredGrid\")"));
