@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading, walrus import), rollout, train "
-                + "(step time, samples/s, peak memory with and without activation checkpointing).")
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading, walrus import), rollout,"
+                + " train (step time, samples/s, peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", defaultValue = "model",
             description = "What to measure: model (default), data, rollout, train, convolution.")

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,6 +213,24 @@ class NpzImportTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aRankTwoTensorTakesItsComponentsRowMajor() throws IOException {
+        Path yaml = mapping("tensor.yaml", PER_FIELD_MAPPING.substring(0, PER_FIELD_MAPPING.indexOf("fields:"))
+                + "fields:\n  D: {arrays: [rho, u, v, rho]}\nsplits: {train: 0.6, valid: 0.2, test: 0.2, seed: 7}\n");
+        DatasetImporter.Result r = DatasetImporter.run(ImportMapping.load(yaml), dir.resolve("tensor_root"), false, false,
+                (d, t) -> { });
+        int n = r.trajectoriesBySplit().get("test").getFirst();
+        try (WellFile w = WellFile.open(r.files().get("test"))) {
+            assertEquals(List.of("D_xx", "D_xy", "D_yx", "D_yy"), w.variableChannels());
+            float[] d = w.readFrames(w.field("D"), 0, 2, 1, 1);
+            int p = 6 * Y + 9;
+            assertArrayEquals(new float[] {(float) rho(n, 2, 6, 9), (float) (0.5 * n - 0.5 + 0.75),
+                    (float) (-0.5 * n + 0.5625 + 2), (float) rho(n, 2, 6, 9)}, Arrays.copyOfRange(d, 4 * p, 4 * p + 4));
+        }
+        assertRefused(PER_FIELD_MAPPING.replace("velocity: {arrays: [u, v]}", "D: {arrays: [rho, u, v]}"),
+                "field D: 3 components given, a rank-2 tensor in 2-D needs 4 (D_xx, D_xy, D_yx, D_yy, in that order)");
     }
 
     @Test
