@@ -23,7 +23,8 @@ import org.walrusjava.UserError;
  * Every variable of the root group is an array; its dimension names come from its {@code DIMENSION_LIST} (one
  * reference per axis to a dimension-scale dataset, named by that dataset's {@code NAME}, or by the dataset itself
  * for a dimension without a coordinate variable, whose NAME is netCDF's "This is a netCDF dimension but not a
- * netCDF variable" marker). Values are read one slab of the first axis at a time (a trajectory when the first
+ * netCDF variable" marker). Fill values and CF packing ({@code scale_factor}, {@code add_offset}) are applied as
+ * netCDF readers do. Values are read one slab of the first axis at a time (a trajectory when the first
  * axis is the trajectory), so memory stays bounded by that slab.
  */
 final class NetcdfSource implements ArraySource {
@@ -160,6 +161,29 @@ final class NetcdfSource implements ArraySource {
             return dims;
         }
 
+        /**
+         * The CF conventions netCDF readers apply: a value equal to {@code _FillValue} is missing (NaN here, so the
+         * import refuses it with where it is, rather than taking -9999 for data), then
+         * {@code value * scale_factor + add_offset}.
+         */
+        private void unpack(double[] values) {
+            double fill = number("_FillValue", Double.NaN);
+            double scale = number("scale_factor", 1);
+            double offset = number("add_offset", 0);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = values[i] == fill ? Double.NaN : values[i] * scale + offset;
+            }
+        }
+
+        private double number(String attribute, double fallback) {
+            Attribute a = dataset.getAttribute(attribute);
+            if (a == null) return fallback;
+            Object v = a.getData();
+            if (v.getClass().isArray() && Array.getLength(v) == 1) v = Array.get(v, 0);
+            if (!(v instanceof Number n)) throw new UserError(label() + ": attribute " + attribute + " is not a number: " + v);
+            return n.doubleValue();
+        }
+
         public double get(long[] index) {
             if (index[0] != slabIndex) {
                 long[] offset = new long[shape.length];
@@ -167,6 +191,7 @@ final class NetcdfSource implements ArraySource {
                 int[] size = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
                 size[0] = 1;
                 slab = flatten(dataset.getData(offset, size), Arrays.stream(size).reduce(1, Math::multiplyExact));
+                unpack(slab);
                 slabIndex = index[0];
             }
             long flat = 0;

@@ -32,6 +32,11 @@ class NetcdfImportTest {
                             coords={'x': np.arange(32) * 0.5, 'y': np.arange(32) * 0.25, 'time': np.arange(4) * 0.1})
             ds.to_netcdf(d + '/flow.nc', encoding={'rho': {'zlib': True, 'complevel': 4}})
             ds.to_netcdf(d + '/classic.nc', format='NETCDF3_64BIT')
+            # packed as CF says (stored = (value - 1) / 0.5), with one missing value stored as the fill value -9999
+            holes = ds[['rho']].copy(deep=True)
+            holes.rho[1, 2, 3, 4] = np.nan
+            holes.to_netcdf(d + '/packed.nc', encoding={'rho': {'dtype': 'float32', 'scale_factor': 0.5,
+                                                                'add_offset': 1.0, '_FillValue': -9999.0}})
             """;
 
     @TempDir
@@ -90,6 +95,29 @@ class NetcdfImportTest {
                         assert [g.attrs['bc_type'] for g in f['boundary_conditions'].values()] == ['PERIODIC', 'WALL']
                 print('ok')
                 """, out, dir.resolve("flow.nc"), new ObjectMapper().writeValueAsString(result.trajectoriesBySplit())));
+    }
+
+    @Test
+    void packedValuesAreUnpackedAndFillValuesRefused() throws IOException {
+        try (NetcdfSource source = NetcdfSource.open(dir.resolve("packed.nc"))) {
+            double expected = 2 + Math.cos(2 * Math.PI * 5 / 31) * (1 + 0.01 * 7) + 0.1 * 2 + 0.01 * 3;
+            assertEquals(expected, source.array("rho").get(new long[] {2, 3, 5, 7}), 1e-6);
+            assertTrue(Double.isNaN(source.array("rho").get(new long[] {1, 2, 3, 4})));
+        }
+        Path mapping = Files.writeString(dir.resolve("packed.yaml"), """
+                dataset: packed
+                source: packed.nc
+                axes: [traj, time, x, y]
+                grid: {x: {coordinates: x}, y: {coordinates: y}}
+                time: {coordinates: time}
+                boundaries: {x: PERIODIC, y: WALL}
+                fields:
+                  density: {array: rho}
+                """);
+        UserError e = assertThrows(UserError.class, () -> DatasetImporter.run(ImportMapping.load(mapping),
+                dir.resolve("packed_root"), false, false, (d, t) -> { }));
+        assertEquals(dir.resolve("packed.nc") + ":rho: field density has NaN at trajectory 1, step 2, grid point [3, 4]",
+                e.getMessage());
     }
 
     @Test
