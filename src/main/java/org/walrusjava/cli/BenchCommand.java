@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** `walrus bench [model|rollout|...]`: prints speed and memory figures for this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading), rollout, train "
-                + "(step time, samples/s, peak memory with and without activation checkpointing).")
+        description = "Benchmarks: model (checkpoint load, forward fp32/bf16), data (Well reading, walrus import), rollout,"
+                + " train (step time, samples/s, peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", defaultValue = "model",
             description = "What to measure: model (default), data, rollout, train, convolution.")
@@ -65,7 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
                         + "bin/walrus sets GLIBC_TUNABLES, see bin/native-env)");
         switch (what) {
             case "model" -> model(where);
-            case "data" -> org.walrusjava.data.DataBenchmark.run(System.out);
+            case "data" -> {
+                org.walrusjava.data.DataBenchmark.run(System.out);
+                org.walrusjava.importer.ImportBenchmark.run(System.out);
+            }
             case "rollout" -> rollout(where);
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
                     checkpointing.stream().mapToInt(Integer::intValue).toArray(), precisions, runs);

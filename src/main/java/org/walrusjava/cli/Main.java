@@ -14,7 +14,8 @@ public final class Main implements Runnable {
 
     /** Every subcommand, in the order `walrus --help` lists them. */
     static List<Object> subcommands() {
-        return List.of(new DemoCommand(), new SimulateCommand(), new InspectCommand(), new ExportCommand(), new StatsCommand(),
+        return List.of(new DemoCommand(), new SimulateCommand(), new ImportCommand(), new FieldsCommand(),
+                new InspectCommand(), new ExportCommand(), new StatsCommand(),
                 new ConvertCommand(), new SummaryCommand(), new TraceCommand(), new PredictCommand(),
                 new RolloutCommand(), new EvalCommand(), new TrainCommand(), new BenchCommand(), new DoctorCommand());
     }

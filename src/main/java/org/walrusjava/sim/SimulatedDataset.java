@@ -1,13 +1,7 @@
 package org.walrusjava.sim;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
+import org.walrusjava.StagedFolder;
 import org.walrusjava.UserError;
 import org.walrusjava.data.FieldStatistics;
 import org.walrusjava.data.Stats;
@@ -80,17 +73,12 @@ public final class SimulatedDataset {
      * which case what it holds is removed once the new dataset is complete.
      */
     public static Result write(Request r, Path root, boolean replace, Progress progress) {
-        Path target = root.toAbsolutePath().normalize();
-        if (!replace && isNonEmptyDirectory(target))
-            throw new UserError(root + ": exists and is not empty; remove it or choose another --out");
-        if (Files.exists(target) && !Files.isDirectory(target)) throw new UserError(root + ": exists and is not a folder");
-        Path staging = createStaging(target);
-        try {
-            Result staged = writeInto(r, staging, progress);
-            publish(staging, target);
-            return relocate(staged, staging, target);
-        } finally {
-            deleteTree(staging);
+        try (StagedFolder staging = StagedFolder.create(root, replace)) {
+            Result staged = writeInto(r, staging.path(), progress);
+            staging.publish();
+            Map<String, List<Path>> files = new LinkedHashMap<>();
+            staged.files().forEach((split, paths) -> files.put(split, paths.stream().map(staging::published).toList()));
+            return new Result(staging.target(), staged.name(), files, staged.persistenceOneStep());
         }
     }
 
@@ -162,76 +150,6 @@ public final class SimulatedDataset {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new IllegalStateException("simulation failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** The result with its paths moved from the staging folder to the published root. */
-    private static Result relocate(Result staged, Path staging, Path target) {
-        Map<String, List<Path>> files = new LinkedHashMap<>();
-        staged.files().forEach((split, paths) ->
-                files.put(split, paths.stream().map(p -> target.resolve(staging.relativize(p))).toList()));
-        return new Result(target, staged.name(), files, staged.persistenceOneStep());
-    }
-
-    private static Path createStaging(Path target) {
-        Path parent = target.getParent();
-        try {
-            Files.createDirectories(parent);
-            return Files.createDirectory(parent.resolve("." + target.getFileName() + ".partial-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong())));
-        } catch (IOException e) {
-            throw new UserError(target + ": cannot create a folder next to it (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /**
-     * Renames the complete staging folder to the target. An existing target is first moved aside, put back if the
-     * rename fails, and deleted once the new dataset is in place.
-     */
-    private static void publish(Path staging, Path target) {
-        Path old = null;
-        try {
-            if (isNonEmptyDirectory(target)) {
-                old = target.resolveSibling("." + target.getFileName() + ".old-"
-                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            restore(old, target);
-            throw new UserError(target + ": cannot move the finished dataset into place (" + e.getMessage() + ")", e);
-        }
-        if (old != null) deleteTree(old);
-    }
-
-    private static void restore(Path old, Path target) {
-        if (old == null) return;
-        try {
-            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UserError(target + ": could not be replaced, and its previous content is left in " + old, e);
-        }
-    }
-
-    private static boolean isNonEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) return false;
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isPresent();
-        } catch (IOException e) {
-            throw new UserError(dir + ": cannot list (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException | UncheckedIOException e) {
-            // leftovers of a hidden scratch folder are harmless; the dataset itself is complete or untouched
         }
     }
 }

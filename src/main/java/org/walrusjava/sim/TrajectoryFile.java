@@ -43,7 +43,7 @@ public final class TrajectoryFile {
     }
 
     /** "x_periodic" over both faces, or "x_lower_wall" and "x_upper_open" when the faces differ. */
-    static List<WellSpec.BoundaryGroup> boundaryGroups(String axis, int points, AxisBoundary boundary) {
+    public static List<WellSpec.BoundaryGroup> boundaryGroups(String axis, int points, AxisBoundary boundary) {
         if (boundary.lower() == boundary.upper())
             return List.of(WellSpec.BoundaryGroup.bothFaces(axis + "_" + lowerCase(boundary.lower()),
                     boundary.lower().name(), axis, points));
