@@ -27,14 +27,84 @@ public final class DataParallel implements AutoCloseable {
     /** Gradients are summed in buffers of about this size: few, large messages, without doubling peak memory. */
     static final long BUCKET_BYTES = 25L << 20;
 
+    /**
+     * How the ranks share the training state (the released config's distribution.distribution_type). REPLICATED
+     * (ddp): every rank keeps all optimizer moments. SHARDED (fsdp, hsdp): each parameter's moments live on one rank
+     * only, which updates it and broadcasts the result (ZeRO stage 1: optimizer state sharded; gradients are still
+     * summed in full on every rank and weights are not sharded).
+     */
+    public enum Mode {
+        REPLICATED, SHARDED;
+
+        /** ddp, fsdp or hsdp (upstream's names); hsdp's node-local sharding is not modelled: it shards over all ranks. */
+        public static Mode parse(String name) {
+            return switch (name.trim().toLowerCase()) {
+                case "ddp" -> REPLICATED;
+                case "fsdp", "hsdp" -> SHARDED;
+                default -> throw new UserError("distribution type '" + name + "' is not one of ddp, fsdp, hsdp");
+            };
+        }
+    }
+
     private final Rendezvous where;
     private final ProcessGroup group;
     private final Duration timeout;
+    private Mode mode = Mode.REPLICATED;
 
     private DataParallel(Rendezvous where, ProcessGroup group, Duration timeout) {
         this.where = where;
         this.group = group;
         this.timeout = timeout;
+    }
+
+    /** Chooses how the ranks share the optimizer state (before training starts). */
+    public DataParallel mode(Mode m) {
+        this.mode = m;
+        return this;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * The rank that updates each parameter (by index): all ranks' own in replicated mode or alone (null), else
+     * parameters dealt largest first to the rank with the fewest elements so far, so the moments split evenly.
+     */
+    public int[] owners(long[] sizes) {
+        if (group == null || mode == Mode.REPLICATED) return null;
+        return deal(sizes, worldSize());
+    }
+
+    static int[] deal(long[] sizes, int ranks) {
+        Integer[] order = new Integer[sizes.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
+        long[] load = new long[ranks];
+        int[] owner = new int[sizes.length];
+        for (int i : order) {
+            int least = 0;
+            for (int r = 1; r < load.length; r++) if (load[r] < load[least]) least = r;
+            owner[i] = least;
+            load[least] += sizes[i];
+        }
+        return owner;
+    }
+
+    /** Overwrites each tensor on every rank with its owner's (after the owners' optimizer updates). */
+    public void broadcastFromOwners(List<Tensor> tensors, int[] owners) {
+        try (Autograd off = Autograd.off()) {
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor t = tensors.get(i);
+                int root = owners[i];
+                exchange("broadcast of the updated weights", () -> group.broadcast(t, root));
+            }
+        }
+    }
+
+    /** Rank {@code root}'s tensor on every rank ({@code t} is overwritten elsewhere). */
+    public void broadcast(Tensor t, int root) {
+        if (group != null) exchange("broadcast of the optimizer state", () -> group.broadcast(t, root));
     }
 
     /** One process alone. */

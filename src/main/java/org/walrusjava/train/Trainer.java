@@ -74,6 +74,8 @@ public final class Trainer implements AutoCloseable {
     private final DatasetSampler sampler;
     private final DataParallel ranks;
     private final List<Tensor> leaves;
+    /** The rank that updates each parameter when the optimizer state is sharded, else null (all update all). */
+    private final int[] owners;
     private long step;
     private double bestValidation = Double.NaN;
     private long bestStep = -1;
@@ -120,7 +122,11 @@ public final class Trainer implements AutoCloseable {
         ranks.broadcastFromLeader(slots.values().stream().map(Module.Slot::get).toList());
         parameters = ModelParts.select(model, options.freeze(), options.lrMultipliers());
         leaves = parameters.stream().map(TrainableParameter::value).toList();
-        optimizer = new AdamW(parameters, options.optimizer());
+        owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray());
+        List<TrainableParameter> updated = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++)
+            if (owners == null || owners[i] == ranks.rank()) updated.add(parameters.get(i));
+        optimizer = new AdamW(updated, options.optimizer());
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
@@ -218,7 +224,7 @@ public final class Trainer implements AutoCloseable {
         try (NativeScope scope = NativeScope.open()) {
             List<Tensor> generators = ranks.gather(Tensor.generatorState(device));
             if (ranks.leader()) {
-                Map<String, Tensor> opt = new LinkedHashMap<>(optimizer.state());
+                Map<String, Tensor> opt = optimizerState();
                 for (int r = 0; r < generators.size(); r++) opt.put(generatorKey(r), generators.get(r));
                 TrainingCheckpoint.State state = new TrainingCheckpoint.State(step, sampler.state(), bestValidation,
                         bestStep, vocabulary);
@@ -226,11 +232,39 @@ public final class Trainer implements AutoCloseable {
                 TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.LATEST, lastCheckpoint);
                 TrainingCheckpoint.prune(checkpoints, options.keepCheckpoints());
             } else {
+                if (owners != null) optimizerState();
                 lastCheckpoint = checkpoints.resolve(TrainingCheckpoint.name(step));
             }
         }
         savedStep = step;
         return lastCheckpoint;
+    }
+
+    /**
+     * Every parameter's moments, as one process would hold them: with sharded state each owner broadcasts its
+     * parameters' moments (every rank takes part; rank 0 keeps them), so checkpoints load on any number of ranks.
+     */
+    private Map<String, Tensor> optimizerState() {
+        Map<String, Tensor> mine = optimizer.state();
+        if (owners == null) return new LinkedHashMap<>(mine);
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            String name = parameters.get(i).name();
+            boolean own = owners[i] == ranks.rank();
+            Tensor count = Tensor.of(new double[] {own && mine.containsKey(name + ".step")
+                    ? mine.get(name + ".step").toLongArray()[0] : 0}, 1);
+            ranks.broadcast(count, owners[i]);
+            long steps = (long) count.toDoubleArray()[0];
+            if (steps == 0) continue;
+            for (String moment : List.of(".exp_avg", ".exp_avg_sq")) {
+                Tensor t = own ? mine.get(name + moment).copy()
+                        : Tensor.empty(leaves.get(i).dtype(), device, leaves.get(i).shape());
+                ranks.broadcast(t, owners[i]);
+                all.put(name + moment, t);
+            }
+            all.put(name + ".step", Tensor.ofLongs(new long[] {steps}, 1));
+        }
+        return all;
     }
 
     /** Writes the current weights, by state-dict key, to DIR/final.safetensors. */
@@ -284,12 +318,18 @@ public final class Trainer implements AutoCloseable {
         double norm = GradientClipping.clip(parameters, options.clipGradient());
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
         optimizer.step(lr);
-        optimizer.zeroGrad();
+        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+        clearGradients();
         return new StepOutcome(total[0] / acc, norm, names, (long) total[1]);
     }
 
+    /** Every trainable parameter's, not only those this rank's optimizer updates. */
+    private void clearGradients() {
+        for (Tensor leaf : leaves) leaf.clearGrad();
+    }
+
     private void diverged(String what) {
-        optimizer.zeroGrad();
+        clearGradients();
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep

@@ -67,6 +67,10 @@ public final class TrainingSession implements AutoCloseable {
                 : initialWeights(model, config.vocabulary(), vocabulary.names(), progress);
         model.load(weights, DType.FLOAT32, device, checkpoint != null ? checkpoint.folder().toString() : describeInit());
         model.materialize();
+        // upstream's key, or trainer.distribution; either way the weights come out the same (see DataParallel.Mode)
+        String mode = config.find("trainer.distribution").or(() -> config.find("distribution.distribution_type"))
+                .map(Object::toString).orElse("ddp");
+        ranks.mode(DataParallel.Mode.parse(mode));
         trainer = new Trainer(model, vocabulary.names(), sources, validation, o, device, dir, progress, ranks);
         if (checkpoint != null) trainer.restore(checkpoint);
     }

@@ -86,15 +86,16 @@ class DataParallelTrainingTest {
     }
 
     @Test
-    void twoRanksTrainAsOneProcessWithTheSameGlobalBatchAndRunsMoveBetweenWorldSizes() throws Exception {
+    void twoRanksTrainAsOneProcessWithTheSameGlobalBatchShardedOrNotAndRunsMoveBetweenWorldSizes() throws Exception {
         Path two = tmp.resolve("two-ranks"), one = tmp.resolve("one-process");
         long t0 = System.nanoTime();
-        Run a = Run.start(2, train(two, 20, "--save-every", "10", "--stop-at", "10"));
+        // the two-rank run shards the optimizer state (ZeRO-1); the one that resumes one process's run on 2 ranks does not
+        Run a = Run.start(2, train(two, 20, "--save-every", "10", "--stop-at", "10", "+trainer.distribution=fsdp"));
         Run b = Run.start(1, train(one, 20, "--save-every", "10", "--stop-at", "10"));
         String firstHalf = a.finish();
         b.finish();
         assertTrue(firstHalf.contains("[rank 0] weights bit-identical on all 2 ranks at step 10"), firstHalf);
-        assertTrue(firstHalf.contains("data parallel over 2 ranks"), firstHalf);
+        assertTrue(firstHalf.contains("data parallel over 2 ranks, optimizer state sharded"), firstHalf);
 
         // the second half: each run continues on its own world size and on the other one
         Path twoThenOne = copy(two, tmp.resolve("two-then-one")), oneThenTwo = copy(one, tmp.resolve("one-then-two"));
@@ -103,6 +104,7 @@ class DataParallelTrainingTest {
         List<String> outputs = new ArrayList<>();
         for (Run r : second) outputs.add(r.finish());
         assertTrue(outputs.get(0).contains("[rank 0] weights bit-identical on all 2 ranks at step 20"), outputs.get(0));
+        assertTrue(outputs.get(3).contains("data parallel over 2 ranks\n"), outputs.get(3));
         System.out.printf("data parallel: 4 runs of 20 steps (2 ranks, 1 process, 2->1, 1->2) in %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
 
@@ -180,6 +182,29 @@ class DataParallelTrainingTest {
                 + "(WALRUS_DIST_TIMEOUT): it hung or died"), out);
         // the timeout, plus at most one training step of rank 0 before it reached the exchange
         assertTrue(seconds >= 9 && seconds < 40, seconds + " s");
+    }
+
+    @Test
+    void ranksStartedWithDifferentWorldSizesRefuseBeforeConnecting() throws Exception {
+        String port = String.valueOf(freePort());
+        List<Process> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            List<String> cmd = new ArrayList<>(Launcher.javaCommand());
+            cmd.add("train");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(ENV);
+            pb.environment().putAll(Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", port, "RANK", String.valueOf(rank),
+                    "WORLD_SIZE", rank == 0 ? "2" : "3", "WALRUS_DIST_RENDEZVOUS_TIMEOUT", "120"));
+            ranks.add(pb.start());
+        }
+        String hint = "; start every rank with the same WORLD_SIZE (--nproc x --nnodes)\n";
+        String[] expected = {"walrus: rank 0: world-size mismatch: rank 0 was started with 2 ranks, rank 1 with 3" + hint,
+                "walrus: rank 1: world-size mismatch: rank 1 was started with 3 ranks, rank 0 with 2" + hint};
+        for (int rank = 0; rank < 2; rank++) {
+            String out = new String(ranks.get(rank).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, ranks.get(rank).waitFor(), out);
+            assertTrue(out.endsWith(expected[rank]), out);
+        }
     }
 
     static double field(String jsonLine, String name) {
