@@ -36,12 +36,15 @@ public final class DataParallel implements AutoCloseable {
     public enum Mode {
         REPLICATED, SHARDED;
 
-        /** ddp, fsdp or hsdp (upstream's names); hsdp's node-local sharding is not modelled: it shards over all ranks. */
+        /**
+         * Upstream's names: local (one process) and ddp replicate, fsdp and hsdp shard; hsdp's node-local sharding is
+         * not modelled: it shards over all ranks.
+         */
         public static Mode parse(String name) {
             return switch (name.trim().toLowerCase()) {
-                case "ddp" -> REPLICATED;
+                case "local", "ddp" -> REPLICATED;
                 case "fsdp", "hsdp" -> SHARDED;
-                default -> throw new UserError("distribution type '" + name + "' is not one of ddp, fsdp, hsdp");
+                default -> throw new UserError("distribution type '" + name + "' is not one of local, ddp, fsdp, hsdp");
             };
         }
     }

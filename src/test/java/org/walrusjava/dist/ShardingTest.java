@@ -10,9 +10,10 @@ class ShardingTest {
     @Test
     void upstreamNamesChooseTheMode() {
         assertEquals(DataParallel.Mode.REPLICATED, DataParallel.Mode.parse("ddp"));
+        assertEquals(DataParallel.Mode.REPLICATED, DataParallel.Mode.parse("local"));
         assertEquals(DataParallel.Mode.SHARDED, DataParallel.Mode.parse("fsdp"));
         assertEquals(DataParallel.Mode.SHARDED, DataParallel.Mode.parse(" HSDP"));
-        assertEquals("distribution type 'zero' is not one of ddp, fsdp, hsdp",
+        assertEquals("distribution type 'zero' is not one of local, ddp, fsdp, hsdp",
                 assertThrows(UserError.class, () -> DataParallel.Mode.parse("zero")).getMessage());
     }
 
