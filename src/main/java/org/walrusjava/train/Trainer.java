@@ -104,6 +104,9 @@ public final class Trainer implements AutoCloseable {
         if (options.gradAccSteps() % ranks.worldSize() != 0)
             throw new UserError("trainer.grad_acc_steps is " + options.gradAccSteps() + ", the micro-batches of one "
                     + "optimizer step over all ranks; it must be a multiple of the " + ranks.worldSize() + " ranks");
+        if (options.samplingGroup() < 0 || options.gradAccSteps() % samplingGroup(options) != 0)
+            throw new UserError("trainer.sampling_group is " + options.samplingGroup() + "; it must divide "
+                    + "trainer.grad_acc_steps (" + options.gradAccSteps() + ") so that no group spans two optimizer steps");
         if (vocabulary.size() != model.config().nStates())
             throw new IllegalArgumentException(vocabulary.size() + " vocabulary names for " + model.config().nStates() + " states");
         this.model = model;
@@ -131,6 +134,10 @@ public final class Trainer implements AutoCloseable {
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
         Tensor.manualSeed(rankSeed(options.seed()));
+    }
+
+    private static int samplingGroup(TrainingOptions o) {
+        return Math.max(1, o.samplingGroup());
     }
 
     /** The drop-path generator's seed: the run's on rank 0 (as in a single process), one of its own on other ranks. */
@@ -286,6 +293,8 @@ public final class Trainer implements AutoCloseable {
 
     private StepOutcome optimizerStep(double lr) {
         int acc = options.gradAccSteps();
+        int group = samplingGroup(options);
+        int groupDataset = 0;
         double lossSum = 0;
         long samples = 0;
         String badLoss = null;
@@ -293,7 +302,8 @@ public final class Trainer implements AutoCloseable {
         for (int k = 0; k < acc; k++) {
             long micro = step * acc + k;
             Random rng = new Random(Seeds.mix(options.seed(), micro));
-            DatasetSampler.Draw draw = sampler.next(rng, batchSizes);
+            DatasetSampler.Draw draw = k % group == 0 ? sampler.next(rng, batchSizes) : sampler.next(groupDataset, batchSizes);
+            groupDataset = draw.dataset();
             WellDataset dataset = sources.get(draw.dataset()).dataset();
             names.add(dataset.info().datasetName());
             if (k % ranks.worldSize() != ranks.rank()) continue;
