@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.walrusjava.bench.CheckpointBenchmark;
+import org.walrusjava.dist.DataParallel;
+import org.walrusjava.dist.DistBenchmark;
 import org.walrusjava.bench.ForwardBenchmark;
 import org.walrusjava.bench.GemmThroughput;
 import org.walrusjava.bench.RolloutBenchmark;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 + " train (step time, samples/s, peak memory with and without activation checkpointing).")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", defaultValue = "model",
-            description = "What to measure: model (default), data, rollout, train, convolution.")
+            description = "What to measure: model (default), data, rollout, train, convolution, dist (all-reduce over 2 "
+                    + "local ranks, or the ranks of a launch).")
     String what;
 
     @Option(names = "--sizes", split = ",", defaultValue = "tiny,medium,full",
@@ -73,8 +76,15 @@ public final class BenchCommand implements Callable<Integer> {
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
                     checkpointing.stream().mapToInt(Integer::intValue).toArray(), precisions, runs);
             case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
+            case "dist" -> {
+                if (System.getenv("WORLD_SIZE") == null && System.getenv("SLURM_NTASKS") == null)
+                    return DistBenchmark.launch(System.out, System.err);
+                try (DataParallel ranks = DataParallel.fromEnvironment()) {
+                    DistBenchmark.measure(ranks, runs, System.out);
+                }
+            }
             default -> throw new org.walrusjava.UserError("unknown benchmark '" + what
-                    + "' (model, data, rollout, train, convolution)");
+                    + "' (model, data, rollout, train, convolution, dist)");
         }
         return 0;
     }

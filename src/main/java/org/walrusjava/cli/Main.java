@@ -17,7 +17,8 @@ public final class Main implements Runnable {
         return List.of(new DemoCommand(), new SimulateCommand(), new ImportCommand(), new FieldsCommand(),
                 new InspectCommand(), new ExportCommand(), new StatsCommand(),
                 new ConvertCommand(), new SummaryCommand(), new TraceCommand(), new PredictCommand(),
-                new RolloutCommand(), new EvalCommand(), new TrainCommand(), new BenchCommand(), new DoctorCommand());
+                new RolloutCommand(), new EvalCommand(), new TrainCommand(), new LaunchCommand(), new BenchCommand(),
+                new DoctorCommand());
     }
 
     @Override
@@ -43,6 +44,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         for (Object sub : subcommands()) cli.addSubcommand(sub);
+        // everything after the launched command's name is that command's, options included
+        cli.getSubcommands().get("launch").setStopAtPositional(true);
         // picocli would print the whole usage text after an option error, burying the one line that matters.
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

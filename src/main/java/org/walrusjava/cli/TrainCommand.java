@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
+import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.ExperimentConfig;
 import org.walrusjava.train.RunSpec;
 import org.walrusjava.train.Trainer;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Parameters;
                 "  walrus train --config CFG [key=value ...] --out DIR",
                 "  walrus train --config CFG [--init CKPT] --data PATH[,PATH...] --steps N [--batch-size B] "
                         + "[--lr LR] [--seed S] --out DIR",
-                "  walrus train --resume DIR [--steps N]"})
+                "  walrus train --resume DIR [--steps N]",
+                "Under `walrus launch`, torchrun or srun (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS set) each process "
+                        + "is one data-parallel rank; rank 0 prints, logs and writes checkpoints."})
 public final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "KEY=VALUE", description = "config overrides by dotted path, e.g. trainer.grad_acc_steps=2 "
             + "(+key=value adds a key)")
@@ -114,45 +117,56 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream err = System.err;
-        try (TrainingSession session = resume != null ? resumed(err) : started(err)) {
+        try (DataParallel ranks = DataParallel.fromEnvironment()) {
+            return train(ranks);
+        }
+    }
+
+    private Integer train(DataParallel ranks) {
+        // the other ranks train silently; their errors still reach stderr
+        PrintStream err = ranks.leader() ? System.err : null;
+        PrintStream stdout = ranks.leader() ? System.out : new PrintStream(java.io.OutputStream.nullOutputStream());
+        try (TrainingSession session = resume != null ? resumed(err, ranks) : started(err, ranks)) {
             Trainer trainer = session.trainer();
             long target = steps != null ? steps : session.spec().options().steps();
             long until = stopAt != null ? Math.min(stopAt, target) : target;
             if (trainer.step() >= until) {
-                err.printf("train: already at step %d of %d%n", trainer.step(), until);
+                if (err != null) err.printf("train: already at step %d of %d%n", trainer.step(), until);
                 return 0;
             }
-            err.printf("train: %s from step %d to %d, %s%n", session.dir(), trainer.step(), until,
-                    describe(session.spec().options()));
+            if (err != null)
+                err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
+                        describe(session.spec().options()),
+                        ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
+                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", optimizer state sharded" : "") : "");
             Trainer.Result r = trainer.train(until);
-            System.out.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
+            stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",
                             r.lastValidation().score(), r.lastValidation().persistenceScore()), r.checkpoint());
             if (r.step() == target) {
-                System.out.println("final weights: " + trainer.writeFinalWeights());
-                if (export != null) System.out.println("exported: " + trainer.export(export));
+                stdout.println("final weights: " + trainer.writeFinalWeights());
+                if (export != null && ranks.leader()) stdout.println("exported: " + trainer.export(export));
             } else {
-                System.out.println("stopped at step " + r.step() + " of " + target + "; continue with: walrus train --resume "
+                stdout.println("stopped at step " + r.step() + " of " + target + "; continue with: walrus train --resume "
                         + session.dir() + " --steps " + target);
             }
             return 0;
         }
     }
 
-    private TrainingSession resumed(PrintStream err) {
+    private TrainingSession resumed(PrintStream err, DataParallel ranks) {
         if (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty() || changesOptions())
             throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
                     + "may be given with it");
-        TrainingSession session = TrainingSession.resume(resume, err);
+        TrainingSession session = TrainingSession.resume(resume, err, ranks);
         TrainingOptions.Schedule s = session.spec().options().schedule();
-        if (steps != null && s.perStep() && s.inverseSqrt() && steps > s.maxEpochs())
+        if (err != null && steps != null && s.perStep() && s.inverseSqrt() && steps > s.maxEpochs())
             err.printf("train: note: the learning-rate schedule of this run ends at step %d; later steps run at lr 0%n",
                     s.maxEpochs());
         return session;
     }
 
-    private TrainingSession started(PrintStream err) {
+    private TrainingSession started(PrintStream err, DataParallel ranks) {
         if (config == null) throw new UserError("give --config CFG (or --resume DIR)");
         if (out == null) throw new UserError("give --out DIR for the run's log, checkpoints and weights");
         TrainingOptions.Builder b = TrainingOptions.fromConfig(ExperimentConfig.load(config, overrides)).toBuilder();
@@ -184,7 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (validateEvery != null) b.validateEvery = validateEvery;
         RunSpec spec = new RunSpec(config.toAbsolutePath(), overrides, data.stream().map(Path::toAbsolutePath).toList(),
                 init == null ? null : init.toAbsolutePath(), upstreamAlignment, device.parse().toString(), b.build());
-        return TrainingSession.start(spec, out, err);
+        return TrainingSession.start(spec, out, err, ranks);
     }
 
     private boolean changesOptions() {

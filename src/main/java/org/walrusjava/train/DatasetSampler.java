@@ -54,7 +54,11 @@ public final class DatasetSampler {
 
     /** Draws the dataset with {@code rng} and takes batchSizes[dataset] windows from it. */
     public Draw next(Random rng, int[] batchSizes) {
-        int d = cumulativeWeights == null ? rng.nextInt(sizes.length) : weighted(rng.nextDouble());
+        return next(cumulativeWeights == null ? rng.nextInt(sizes.length) : weighted(rng.nextDouble()), batchSizes);
+    }
+
+    /** Takes batchSizes[d] windows from dataset d, which the caller chose (a sampling group's common dataset). */
+    public Draw next(int d, int[] batchSizes) {
         long[] out = new long[batchSizes[d]];
         for (int i = 0; i < out.length; i++) {
             if (cursors[d] == sizes[d]) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.walrusjava.UserError;
 import org.walrusjava.data.WellDataset;
+import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.Checkpoints;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
@@ -29,6 +30,16 @@ import org.walrusjava.tensor.Tensor;
  * <p>Every random choice of micro-batch m is drawn from a generator seeded by (seed, m); the sampler's position and
  * libtorch's generator (drop-path) go into checkpoints. A run stopped and resumed from a checkpoint therefore ends
  * with the same weights, bit for bit, as one that never stopped (given the same thread count and device).
+ *
+ * <p>Data parallel ({@link DataParallel}): {@code gradAccSteps} counts the micro-batches of one optimizer step over
+ * all ranks, and rank r trains on micro-batches r, r + N, r + 2N... of them. Every rank draws every micro-batch's
+ * dataset and windows (cheap: indices only), so all samplers stay in step and each window is used once per cycle
+ * over all ranks, but loads and back-propagates only its own. The loss is scaled by 1 / gradAccSteps on every rank
+ * and the gradients are summed over the ranks (a bucketed all-reduce after the micro-batches' backward, before
+ * clipping), so N ranks compute the gradient of one process with the same gradAccSteps up to the order of the
+ * float sums, and a run may resume on a different number of ranks. Drop-path draws from a generator seeded per
+ * rank (rank 0 as a single process), so with drop-path the equality is statistical, not bitwise. Rank 0 alone
+ * writes the log and the checkpoints; every rank validates (all hold the same weights) so that none waits.
  *
  * <p>Output folder: log.jsonl (one line per optimizer step and per validation), checkpoints/ (resumable snapshots,
  * "latest" and "best" pointers) and, at the end, final.safetensors.
@@ -61,6 +72,10 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final LearningRateSchedule curve;
     private final DatasetSampler sampler;
+    private final DataParallel ranks;
+    private final List<Tensor> leaves;
+    /** The rank that updates each parameter when the optimizer state is sharded, else null (all update all). */
+    private final int[] owners;
     private long step;
     private double bestValidation = Double.NaN;
     private long bestStep = -1;
@@ -75,7 +90,23 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(WalrusModel model, List<String> vocabulary, List<Source> sources, Validation validation,
             TrainingOptions options, Device device, Path outDir, PrintStream progress) {
+        this(model, vocabulary, sources, validation, options, device, outDir, progress, DataParallel.single());
+    }
+
+    /**
+     * One rank of a data-parallel run: the weights are first replaced by rank 0's.
+     *
+     * @param progress where progress lines go (null for none; give it on rank 0 only)
+     */
+    public Trainer(WalrusModel model, List<String> vocabulary, List<Source> sources, Validation validation,
+            TrainingOptions options, Device device, Path outDir, PrintStream progress, DataParallel ranks) {
         if (sources.isEmpty()) throw new UserError("no training data");
+        if (options.gradAccSteps() % ranks.worldSize() != 0)
+            throw new UserError("trainer.grad_acc_steps is " + options.gradAccSteps() + ", the micro-batches of one "
+                    + "optimizer step over all ranks; it must be a multiple of the " + ranks.worldSize() + " ranks");
+        if (options.samplingGroup() < 0 || options.gradAccSteps() % samplingGroup(options) != 0)
+            throw new UserError("trainer.sampling_group is " + options.samplingGroup() + "; it must divide "
+                    + "trainer.grad_acc_steps (" + options.gradAccSteps() + ") so that no group spans two optimizer steps");
         if (vocabulary.size() != model.config().nStates())
             throw new IllegalArgumentException(vocabulary.size() + " vocabulary names for " + model.config().nStates() + " states");
         this.model = model;
@@ -88,13 +119,30 @@ public final class Trainer implements AutoCloseable {
         this.outDir = outDir;
         this.checkpoints = outDir.resolve("checkpoints");
         this.progress = progress;
+        this.ranks = ranks;
         model.train(true);
+        Map<String, Module.Slot> slots = model.slots();
+        ranks.broadcastFromLeader(slots.values().stream().map(Module.Slot::get).toList());
         parameters = ModelParts.select(model, options.freeze(), options.lrMultipliers());
-        optimizer = new AdamW(parameters, options.optimizer());
+        leaves = parameters.stream().map(TrainableParameter::value).toList();
+        owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray());
+        List<TrainableParameter> updated = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++)
+            if (owners == null || owners[i] == ranks.rank()) updated.add(parameters.get(i));
+        optimizer = new AdamW(updated, options.optimizer());
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
-        Tensor.manualSeed(options.seed());
+        Tensor.manualSeed(rankSeed(options.seed()));
+    }
+
+    private static int samplingGroup(TrainingOptions o) {
+        return Math.max(1, o.samplingGroup());
+    }
+
+    /** The drop-path generator's seed: the run's on rank 0 (as in a single process), one of its own on other ranks. */
+    private long rankSeed(long seed) {
+        return ranks.rank() == 0 ? seed : Seeds.mix(seed, ranks.rank());
     }
 
     public long step() {
@@ -123,9 +171,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
         optimizer.load(c.optimizer(), c.folder().toString());
-        Tensor generator = c.optimizer().get(generatorKey());
-        if (generator == null) throw new UserError(c.folder() + ": checkpoint lacks the random generator state");
-        Tensor.setGeneratorState(device, generator.copy());
+        Tensor generator = c.optimizer().get(generatorKey(ranks.rank()));
+        if (generator != null) Tensor.setGeneratorState(device, generator.copy());
+        else if (ranks.rank() == 0) throw new UserError(c.folder() + ": checkpoint lacks the random generator state");
+        // a rank the saving run did not have starts a generator of its own, as reproducible as the others
+        else Tensor.manualSeed(Seeds.mix(rankSeed(options.seed()), c.state().step()));
         sampler.restore(c.state().sampler());
         step = c.state().step();
         bestValidation = c.state().bestValidation();
@@ -140,7 +190,7 @@ public final class Trainer implements AutoCloseable {
         double loss = Double.NaN;
         long samples = 0;
         Validation.Result lastValidation = null;
-        try (TrainingLog log = TrainingLog.open(outDir.resolve("log.jsonl"), step)) {
+        try (TrainingLog log = ranks.leader() ? TrainingLog.open(outDir.resolve("log.jsonl"), step) : null) {
             while (step < untilStep) {
                 long started = System.nanoTime();
                 double lr = learningRate();
@@ -155,7 +205,7 @@ public final class Trainer implements AutoCloseable {
                 entry.put("grad_norm", s.gradNorm);
                 entry.put("datasets", s.datasets);
                 entry.put("seconds", (System.nanoTime() - started) / 1e9);
-                log.write(entry);
+                if (log != null) log.write(entry);
                 reporter.step(step, untilStep, loss, lr, samples, step == untilStep);
                 boolean validate = validation != null && options.validateEvery() > 0
                         && (step % options.validateEvery() == 0 || step == untilStep);
@@ -164,24 +214,69 @@ public final class Trainer implements AutoCloseable {
                 if (save && savedStep != step) saveCheckpoint();
             }
         }
+        if (ranks.worldSize() > 1) {
+            long crc = ranks.checkIdentical(model.slots().values().stream().map(Module.Slot::get).toList(),
+                    "at step " + step);
+            if (progress != null)
+                progress.printf("weights bit-identical on all %d ranks at step %d (crc32 %08x)%n", ranks.worldSize(), step, crc);
+        }
         return new Result(step, loss, lastValidation, lastCheckpoint);
     }
 
-    /** Writes a resumable checkpoint of the current state and points "latest" at it. */
+    /**
+     * Writes a resumable checkpoint of the current state and points "latest" at it. Every rank calls it (their
+     * generator states are gathered) and rank 0 writes it.
+     */
     public Path saveCheckpoint() {
-        Map<String, Tensor> opt = new LinkedHashMap<>(optimizer.state());
-        opt.put(generatorKey(), Tensor.generatorState(device));
-        TrainingCheckpoint.State state = new TrainingCheckpoint.State(step, sampler.state(), bestValidation, bestStep,
-                vocabulary);
-        lastCheckpoint = TrainingCheckpoint.write(checkpoints, model.stateDict(), opt, state);
-        TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.LATEST, lastCheckpoint);
-        TrainingCheckpoint.prune(checkpoints, options.keepCheckpoints());
+        try (NativeScope scope = NativeScope.open()) {
+            List<Tensor> generators = ranks.gather(Tensor.generatorState(device));
+            if (ranks.leader()) {
+                Map<String, Tensor> opt = optimizerState();
+                for (int r = 0; r < generators.size(); r++) opt.put(generatorKey(r), generators.get(r));
+                TrainingCheckpoint.State state = new TrainingCheckpoint.State(step, sampler.state(), bestValidation,
+                        bestStep, vocabulary);
+                lastCheckpoint = TrainingCheckpoint.write(checkpoints, model.stateDict(), opt, state);
+                TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.LATEST, lastCheckpoint);
+                TrainingCheckpoint.prune(checkpoints, options.keepCheckpoints());
+            } else {
+                if (owners != null) optimizerState();
+                lastCheckpoint = checkpoints.resolve(TrainingCheckpoint.name(step));
+            }
+        }
         savedStep = step;
         return lastCheckpoint;
     }
 
+    /**
+     * Every parameter's moments, as one process would hold them: with sharded state each owner broadcasts its
+     * parameters' moments (every rank takes part; rank 0 keeps them), so checkpoints load on any number of ranks.
+     */
+    private Map<String, Tensor> optimizerState() {
+        Map<String, Tensor> mine = optimizer.state();
+        if (owners == null) return new LinkedHashMap<>(mine);
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            String name = parameters.get(i).name();
+            boolean own = owners[i] == ranks.rank();
+            Tensor count = Tensor.of(new double[] {own && mine.containsKey(name + ".step")
+                    ? mine.get(name + ".step").toLongArray()[0] : 0}, 1);
+            ranks.broadcast(count, owners[i]);
+            long steps = (long) count.toDoubleArray()[0];
+            if (steps == 0) continue;
+            for (String moment : List.of(".exp_avg", ".exp_avg_sq")) {
+                Tensor t = own ? mine.get(name + moment).copy()
+                        : Tensor.empty(leaves.get(i).dtype(), device, leaves.get(i).shape());
+                ranks.broadcast(t, owners[i]);
+                all.put(name + moment, t);
+            }
+            all.put(name + ".step", Tensor.ofLongs(new long[] {steps}, 1));
+        }
+        return all;
+    }
+
     /** Writes the current weights, by state-dict key, to DIR/final.safetensors. */
     public Path writeFinalWeights() {
+        if (!ranks.leader()) return outDir.resolve("final.safetensors");
         return export(outDir.resolve("final.safetensors"));
     }
 
@@ -198,16 +293,21 @@ public final class Trainer implements AutoCloseable {
 
     private StepOutcome optimizerStep(double lr) {
         int acc = options.gradAccSteps();
+        int group = samplingGroup(options);
+        int groupDataset = 0;
         double lossSum = 0;
         long samples = 0;
+        String badLoss = null;
         List<String> names = new ArrayList<>();
         for (int k = 0; k < acc; k++) {
             long micro = step * acc + k;
             Random rng = new Random(Seeds.mix(options.seed(), micro));
-            DatasetSampler.Draw draw = sampler.next(rng, batchSizes);
+            DatasetSampler.Draw draw = k % group == 0 ? sampler.next(rng, batchSizes) : sampler.next(groupDataset, batchSizes);
+            groupDataset = draw.dataset();
             WellDataset dataset = sources.get(draw.dataset()).dataset();
+            names.add(dataset.info().datasetName());
+            if (k % ranks.worldSize() != ranks.rank()) continue;
             org.walrusjava.data.Batch data = dataset.batch(draw.indices(), rng);
-            names.add(data.datasetName());
             samples += data.batchSize();
             double loss;
             try (NativeScope scope = NativeScope.open()) {
@@ -217,18 +317,29 @@ public final class Trainer implements AutoCloseable {
                         options.precision() == TrainingOptions.Precision.BF16 ? DType.BFLOAT16 : null);
                 loss = r.lossX100().itemDouble();
             }
-            if (!Double.isFinite(loss)) diverged("loss is " + loss + " on " + data.datasetName() + " (micro-batch " + k + ")");
+            // reported after the ranks have compared losses, so that all of them stop at the same step
+            if (!Double.isFinite(loss) && badLoss == null)
+                badLoss = "loss is " + loss + " on " + data.datasetName() + " (micro-batch " + k + ")";
             lossSum += loss;
         }
+        double[] total = ranks.sum(new double[] {lossSum, samples});
+        if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
+        ranks.sumGradients(leaves);
         double norm = GradientClipping.clip(parameters, options.clipGradient());
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
         optimizer.step(lr);
-        optimizer.zeroGrad();
-        return new StepOutcome(lossSum / acc, norm, names, samples);
+        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+        clearGradients();
+        return new StepOutcome(total[0] / acc, norm, names, (long) total[1]);
+    }
+
+    /** Every trainable parameter's, not only those this rank's optimizer updates. */
+    private void clearGradients() {
+        for (Tensor leaf : leaves) leaf.clearGrad();
     }
 
     private void diverged(String what) {
-        optimizer.zeroGrad();
+        clearGradients();
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep
@@ -246,13 +357,14 @@ public final class Trainer implements AutoCloseable {
         entry.put("validation", byDataset);
         entry.put("score", score);
         entry.put("persistence_score", v.persistenceScore());
-        log.write(entry);
+        if (log != null) log.write(entry);
         if (progress != null)
             progress.printf("validation at step %d: VRMSE %.4f (persistence %.4f)%n", step, score, v.persistenceScore());
         if (Double.isFinite(score) && (Double.isNaN(bestValidation) || score < bestValidation)) {
             bestValidation = score;
             bestStep = step;
-            TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.BEST, saveCheckpoint());
+            Path best = saveCheckpoint();
+            if (ranks.leader()) TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.BEST, best);
         }
         return v;
     }
@@ -263,7 +375,8 @@ public final class Trainer implements AutoCloseable {
         optimizer.close();
     }
 
-    private String generatorKey() {
-        return "rng.torch." + device;
+    /** Rank 0's key is a single process's, so that checkpoints of any number of ranks load anywhere. */
+    private String generatorKey(int rank) {
+        return "rng.torch." + device + (rank == 0 ? "" : ".rank" + rank);
     }
 }

@@ -24,6 +24,9 @@ import org.walrusjava.io.SchedulerOptions;
  * @param validateEvery optimizer steps between validation rollouts, 0 for none
  * @param validationTrajectories trajectories per dataset in a validation, validationSteps rollout steps each
  * @param freeze model parts not trained ({@link ModelParts}), lrMultipliers per part
+ * @param samplingGroup consecutive micro-batches that train on one dataset drawn for all of them (1: each draws its
+ *     own); with as many as there are ranks, all ranks train on the same dataset at once, so none waits for a
+ *     costlier one (upstream's sampling groups). 0, from a run folder older than this option, reads as 1.
  */
 public record TrainingOptions(
         long steps,
@@ -46,7 +49,8 @@ public record TrainingOptions(
         int validationTrajectories,
         int validationSteps,
         String freeze,
-        Map<String, Double> lrMultipliers) {
+        Map<String, Double> lrMultipliers,
+        int samplingGroup) {
 
     public enum Precision { FP32, BF16 }
 
@@ -131,7 +135,8 @@ public record TrainingOptions(
                 number(c, "trainer.validation_trajectories").map(Number::intValue).orElse(2),
                 number(c, "trainer.validation_steps").map(Number::intValue).orElse(20),
                 c.find("trainer.freeze").map(Object::toString).orElse(""),
-                multipliers(c));
+                multipliers(c),
+                number(c, "trainer.sampling_group").map(Number::intValue).orElse(1));
     }
 
     private static Schedule schedule(ExperimentConfig c, SchedulerOptions s, boolean perStep, long stepsPerEpoch) {
@@ -175,7 +180,7 @@ public record TrainingOptions(
     public static final class Builder {
         public long steps;
         public int batchSize, gradAccSteps, minimumContext, nInput, minStride, maxStride, activationCheckpointing;
-        public int saveEvery, keepCheckpoints, validateEvery, validationTrajectories, validationSteps;
+        public int saveEvery, keepCheckpoints, validateEvery, validationTrajectories, validationSteps, samplingGroup;
         public double clipGradient;
         public AdamW.Settings optimizer;
         public Schedule schedule;
@@ -207,12 +212,14 @@ public record TrainingOptions(
             validationSteps = o.validationSteps;
             freeze = o.freeze;
             lrMultipliers = new LinkedHashMap<>(o.lrMultipliers);
+            samplingGroup = o.samplingGroup;
         }
 
         public TrainingOptions build() {
             return new TrainingOptions(steps, batchSize, gradAccSteps, clipGradient, minimumContext, optimizer, schedule,
                     nInput, minStride, maxStride, augment, activationCheckpointing, precision, seed, saveEvery,
-                    keepCheckpoints, validateEvery, validationTrajectories, validationSteps, freeze, lrMultipliers);
+                    keepCheckpoints, validateEvery, validationTrajectories, validationSteps, freeze, lrMultipliers,
+                    samplingGroup);
         }
     }
 }

@@ -17,6 +17,7 @@ import org.walrusjava.data.WellDataset;
 import org.walrusjava.data.WellDatasetOptions;
 import org.walrusjava.data.WellPaths;
 import org.walrusjava.data.WindowSpec;
+import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.Checkpoints;
 import org.walrusjava.io.ExperimentConfig;
 import org.walrusjava.model.Initializer;
@@ -38,7 +39,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Trainer trainer;
     private final List<WellDataset> opened = new ArrayList<>();
 
-    private TrainingSession(RunSpec spec, Path dir, PrintStream progress) {
+    private TrainingSession(RunSpec spec, Path dir, PrintStream progress, DataParallel ranks) {
         this.spec = spec;
         this.dir = dir;
         ExperimentConfig config = ExperimentConfig.load(spec.config(), spec.overrides());
@@ -71,7 +72,11 @@ public final class TrainingSession implements AutoCloseable {
                 : initialWeights(model, config.vocabulary(), vocabulary.names(), progress);
         model.load(weights, DType.FLOAT32, device, checkpoint != null ? checkpoint.folder().toString() : describeInit());
         model.materialize();
-        trainer = new Trainer(model, vocabulary.names(), sources, validation, o, device, dir, progress);
+        // upstream's key, or trainer.distribution; either way the weights come out the same (see DataParallel.Mode)
+        String mode = config.find("trainer.distribution").or(() -> config.find("distribution.distribution_type"))
+                .map(Object::toString).orElse("ddp");
+        ranks.mode(DataParallel.Mode.parse(mode));
+        trainer = new Trainer(model, vocabulary.names(), sources, validation, o, device, dir, progress, ranks);
         if (checkpoint != null) trainer.restore(checkpoint);
     }
 
@@ -80,10 +85,16 @@ public final class TrainingSession implements AutoCloseable {
      * set up; then the config is copied to DIR/config.yaml and the spec, pointing at that copy, to DIR/run.json.
      */
     public static TrainingSession start(RunSpec spec, Path dir, PrintStream progress) {
+        return start(spec, dir, progress, DataParallel.single());
+    }
+
+    /** One rank of a new data-parallel run: rank 0 checks and sets up the folder, the others only train. */
+    public static TrainingSession start(RunSpec spec, Path dir, PrintStream progress, DataParallel ranks) {
+        if (!ranks.leader()) return new TrainingSession(spec, dir, progress, ranks);
         if (Files.exists(dir.resolve(RunSpec.FILE)))
             throw new UserError(dir + ": already holds a training run; continue it with --resume " + dir
                     + " or choose another --out");
-        TrainingSession session = new TrainingSession(spec, dir, progress);
+        TrainingSession session = new TrainingSession(spec, dir, progress, ranks);
         boolean ready = false;
         try {
             Files.createDirectories(dir);
@@ -101,12 +112,17 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Continues the run in {@code dir} from its latest checkpoint. */
     public static TrainingSession resume(Path dir, PrintStream progress) {
+        return resume(dir, progress, DataParallel.single());
+    }
+
+    /** One rank resuming a run, on any number of ranks (the checkpoint holds no per-rank state but generators). */
+    public static TrainingSession resume(Path dir, PrintStream progress, DataParallel ranks) {
         RunSpec spec = RunSpec.read(dir);
         Path checkpoints = dir.resolve("checkpoints");
         if (TrainingCheckpoint.resolve(checkpoints, TrainingCheckpoint.LATEST).isEmpty())
             throw new UserError(dir + ": no checkpoint to resume from yet (checkpoints/latest is missing)");
-        TrainingCheckpoint.removePartials(checkpoints);
-        return new TrainingSession(spec, dir, progress);
+        if (ranks.leader()) TrainingCheckpoint.removePartials(checkpoints);
+        return new TrainingSession(spec, dir, progress, ranks);
     }
 
     public Trainer trainer() {

@@ -18,17 +18,23 @@ public final class AdvectionData {
 
     /** @param field the variable field's name ("tracer" is in the released vocabulary) */
     public static Path write(Path root, String field, int trainTrajectories, int validTrajectories, int steps) {
-        writeFile(root.resolve("data/train/advection_train.hdf5"), field, trainTrajectories, steps, 1);
-        writeFile(root.resolve("data/valid/advection_valid.hdf5"), field, validTrajectories, steps, 2);
+        return write(root, "advection", field, trainTrajectories, validTrajectories, steps);
+    }
+
+    /** @param name the dataset's name (training logs name each micro-batch's dataset by it) */
+    public static Path write(Path root, String name, String field, int trainTrajectories, int validTrajectories,
+            int steps) {
+        writeFile(root.resolve("data/train/" + name + "_train.hdf5"), name, field, trainTrajectories, steps, 1);
+        writeFile(root.resolve("data/valid/" + name + "_valid.hdf5"), name, field, validTrajectories, steps, 2);
         return root;
     }
 
-    private static void writeFile(Path file, String field, int trajectories, int steps, long seed) {
+    private static void writeFile(Path file, String name, String field, int trajectories, int steps, long seed) {
         float[] coords = new float[N];
         for (int i = 0; i < N; i++) coords[i] = (float) i / N;
         float[] time = new float[steps];
         for (int t = 0; t < steps; t++) time[t] = t;
-        WellSpec spec = WellSpec.builder("advection", "cartesian")
+        WellSpec spec = WellSpec.builder(name, "cartesian")
                 .trajectories(trajectories)
                 .spatialDim("x", coords)
                 .spatialDim("y", coords)

@@ -73,4 +73,24 @@ class DatasetSamplerTest {
         assertThrows(org.walrusjava.UserError.class, () -> new DatasetSampler(new long[] {3, 3}, new double[] {-1, -1}, 1),
                 "equal weights are checked too");
     }
+
+    @Test
+    void aChosenDatasetContinuesItsOwnOrder() {
+        DatasetSampler chosen = new DatasetSampler(new long[] {4, 6}, 9), drawn = new DatasetSampler(new long[] {4, 6}, 9);
+        Random rng = new Random(1);
+        java.util.Set<Long> windows = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            DatasetSampler.Draw d = chosen.next(1, new int[] {1, 2});
+            assertEquals(1, d.dataset());
+            for (long w : d.indices()) windows.add(w);
+        }
+        assertEquals(java.util.Set.of(0L, 1L, 2L, 3L, 4L, 5L), windows, "one cycle of dataset 1, each window once");
+        assertEquals(0, chosen.state().cursors()[0], "dataset 0 untouched");
+        // the same windows as draws that happen to pick dataset 1
+        while (drawn.state().cursors()[1] < 6) {
+            DatasetSampler.Draw d = drawn.next(rng, new int[] {1, 2});
+            if (d.dataset() == 1) for (long w : d.indices()) assertTrue(windows.remove(w));
+        }
+        assertTrue(windows.isEmpty());
+    }
 }

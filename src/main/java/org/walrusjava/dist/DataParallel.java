@@ -1,0 +1,291 @@
+package org.walrusjava.dist;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.walrusjava.UserError;
+import org.walrusjava.tensor.Autograd;
+import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.NativeScope;
+import org.walrusjava.tensor.ProcessGroup;
+import org.walrusjava.tensor.Tensor;
+
+/**
+ * The ranks of a data-parallel run and what they exchange: the initial weights (from rank 0), the summed gradients
+ * of every optimizer step, a few counters and the per-rank generator states for checkpoints. With one process
+ * every exchange is the identity, so the trainer has one code path.
+ *
+ * <p>Timeouts: WALRUS_DIST_RENDEZVOUS_TIMEOUT (seconds, default 300) bounds the wait for all ranks at the start;
+ * WALRUS_DIST_TIMEOUT (seconds, default 1800, as torch's) bounds how long a rank waits in one exchange for the others,
+ * so a rank that hangs makes the others stop after at most that long (one that dies makes them stop at once).
+ */
+public final class DataParallel implements AutoCloseable {
+    /** Gradients are summed in buffers of about this size: few, large messages, without doubling peak memory. */
+    static final long BUCKET_BYTES = 25L << 20;
+
+    /**
+     * How the ranks share the training state (the released config's distribution.distribution_type). REPLICATED
+     * (ddp): every rank keeps all optimizer moments. SHARDED (fsdp, hsdp): each parameter's moments live on one rank
+     * only, which updates it and broadcasts the result (ZeRO stage 1: optimizer state sharded; gradients are still
+     * summed in full on every rank and weights are not sharded).
+     */
+    public enum Mode {
+        REPLICATED, SHARDED;
+
+        /**
+         * Upstream's names: local (one process) and ddp replicate, fsdp and hsdp shard; hsdp's node-local sharding is
+         * not modelled: it shards over all ranks.
+         */
+        public static Mode parse(String name) {
+            return switch (name.trim().toLowerCase()) {
+                case "local", "ddp" -> REPLICATED;
+                case "fsdp", "hsdp" -> SHARDED;
+                default -> throw new UserError("distribution type '" + name + "' is not one of local, ddp, fsdp, hsdp");
+            };
+        }
+    }
+
+    private final Rendezvous where;
+    private final ProcessGroup group;
+    private final Duration timeout;
+    private Mode mode = Mode.REPLICATED;
+
+    private DataParallel(Rendezvous where, ProcessGroup group, Duration timeout) {
+        this.where = where;
+        this.group = group;
+        this.timeout = timeout;
+    }
+
+    /** Chooses how the ranks share the optimizer state (before training starts). */
+    public DataParallel mode(Mode m) {
+        this.mode = m;
+        return this;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * The rank that updates each parameter (by index): all ranks' own in replicated mode or alone (null), else
+     * parameters dealt largest first to the rank with the fewest elements so far, so the moments split evenly.
+     */
+    public int[] owners(long[] sizes) {
+        if (group == null || mode == Mode.REPLICATED) return null;
+        return deal(sizes, worldSize());
+    }
+
+    static int[] deal(long[] sizes, int ranks) {
+        Integer[] order = new Integer[sizes.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
+        long[] load = new long[ranks];
+        int[] owner = new int[sizes.length];
+        for (int i : order) {
+            int least = 0;
+            for (int r = 1; r < load.length; r++) if (load[r] < load[least]) least = r;
+            owner[i] = least;
+            load[least] += sizes[i];
+        }
+        return owner;
+    }
+
+    /** Overwrites each tensor on every rank with its owner's (after the owners' optimizer updates). */
+    public void broadcastFromOwners(List<Tensor> tensors, int[] owners) {
+        try (Autograd off = Autograd.off()) {
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor t = tensors.get(i);
+                int root = owners[i];
+                exchange("broadcast of the updated weights", () -> group.broadcast(t, root));
+            }
+        }
+    }
+
+    /** Rank {@code root}'s tensor on every rank ({@code t} is overwritten elsewhere). */
+    public void broadcast(Tensor t, int root) {
+        if (group != null) exchange("broadcast of the optimizer state", () -> group.broadcast(t, root));
+    }
+
+    /** One process alone. */
+    public static DataParallel single() {
+        return new DataParallel(Rendezvous.single(), null, Duration.ZERO);
+    }
+
+    /** Joins the ranks that the environment describes (see {@link Rendezvous#fromEnvironment}). */
+    public static DataParallel fromEnvironment() {
+        return join(Rendezvous.fromEnvironment(System.getenv()), System.getenv());
+    }
+
+    /** Meets the other ranks (rank 0 serves the store); all must have been started with the same world size. */
+    public static DataParallel join(Rendezvous r, Map<String, String> env) {
+        if (!r.distributed()) return single();
+        Duration rendezvous = seconds(env, "WALRUS_DIST_RENDEZVOUS_TIMEOUT", 300);
+        Duration collectives = seconds(env, "WALRUS_DIST_TIMEOUT", 1800);
+        String at = r.masterAddr() + ":" + r.masterPort();
+        ProcessGroup g;
+        try {
+            g = ProcessGroup.gloo(r.masterAddr(), r.masterPort(), localHost(r, env), r.rank(), r.worldSize(), rendezvous,
+                    collectives);
+        } catch (ProcessGroup.Failure e) {
+            throw new UserError("rank " + r.rank() + ": " + rendezvousProblem(e.getMessage(), r, at, rendezvous), e);
+        }
+        return new DataParallel(r, g, collectives);
+    }
+
+    public int rank() {
+        return where.rank();
+    }
+
+    public int worldSize() {
+        return where.worldSize();
+    }
+
+    /** Rank 0: the one that logs, prints and writes checkpoints. */
+    public boolean leader() {
+        return where.rank() == 0;
+    }
+
+    /** Copies rank 0's values into every rank's tensors, then checks that all ranks hold the same bits. */
+    public void broadcastFromLeader(List<Tensor> tensors) {
+        if (group == null) return;
+        try (Autograd off = Autograd.off()) {
+            for (Tensor t : tensors) exchange("broadcast of the weights", () -> group.broadcast(t, 0));
+        }
+        checkIdentical(tensors, "after the broadcast from rank 0");
+    }
+
+    /**
+     * Checks that every rank holds bit for bit the same values (a CRC-32 of their bytes, compared over the ranks)
+     * and returns that checksum; {@code when} completes the error message.
+     */
+    public long checkIdentical(List<Tensor> tensors, String when) {
+        CRC32 crc = new CRC32();
+        for (Tensor t : tensors) crc.update(t.toBytes());
+        long mine = crc.getValue();
+        if (group == null) return mine;
+        // a CRC-32 is exact in a double, so the smallest and largest over the ranks agree only if all do
+        double[] lowest = extreme(mine, ProcessGroup.Reduction.MIN), highest = extreme(mine, ProcessGroup.Reduction.MAX);
+        if (lowest[0] != highest[0])
+            throw new UserError("rank " + rank() + ": the weights differ across ranks " + when + " (checksums "
+                    + Long.toHexString((long) lowest[0]) + " to " + Long.toHexString((long) highest[0]) + ")");
+        return mine;
+    }
+
+    private double[] extreme(long value, ProcessGroup.Reduction reduction) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor t = Tensor.of(new double[] {value}, 1);
+            exchange("comparison of the weights", () -> group.allReduce(t, reduction));
+            return t.toDoubleArray();
+        }
+    }
+
+    /** Sums the gradients of these leaves over all ranks (bucketed all-reduce, after the micro-batches' backward). */
+    public void sumGradients(List<Tensor> leaves) {
+        if (group == null) return;
+        try (Autograd off = Autograd.off()) {
+            exchange("all-reduce of the gradients", () -> group.allReduceGradients(leaves, BUCKET_BYTES));
+        }
+    }
+
+    /** The element-wise sums of {@code values} over all ranks. */
+    public double[] sum(double[] values) {
+        if (group == null) return values.clone();
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor t = Tensor.of(values, values.length);
+            exchange("all-reduce of the step's loss", () -> group.allReduce(t, ProcessGroup.Reduction.SUM));
+            return t.toDoubleArray();
+        }
+    }
+
+    /** Sums a contiguous CPU tensor over all ranks, in place. */
+    public void sumInPlace(Tensor t) {
+        if (group != null) exchange("all-reduce", () -> group.allReduce(t, ProcessGroup.Reduction.SUM));
+    }
+
+    /**
+     * Every rank's copy of a byte tensor of the same length on all ranks (the generator states), by rank; the
+     * result's tensors belong to the caller's scope.
+     */
+    public List<Tensor> gather(Tensor bytes) {
+        if (group == null) return List.of(bytes);
+        long n = bytes.numel();
+        // One row per rank, zero except this rank's: a sum then holds every row exactly (bytes are exact in fp32).
+        Tensor rows = Tensor.zeros(DType.FLOAT32, bytes.device(), worldSize(), n);
+        rows.select(0, rank()).copy_(bytes.to(DType.FLOAT32));
+        exchange("gathering of the generator states", () -> group.allReduce(rows, ProcessGroup.Reduction.SUM));
+        List<Tensor> out = new ArrayList<>();
+        for (int r = 0; r < worldSize(); r++) out.add(rows.select(0, r).to(DType.UINT8));
+        return out;
+    }
+
+    private void exchange(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (ProcessGroup.Failure e) {
+            throw new UserError("rank " + rank() + ": " + what + " failed: " + peerProblem(e.getMessage()), e);
+        }
+    }
+
+    /** What a failed exchange means for the user, naming the rank that went away when it can be known. */
+    private String peerProblem(String message) {
+        String peer = worldSize() == 2 ? "rank " + (1 - rank()) : "another rank";
+        String lower = message.toLowerCase();
+        if (lower.contains("closed by peer") || lower.contains("connection reset") || lower.contains("broken pipe")
+                || lower.contains("connection refused"))
+            return peer + " went away (it died or was killed; see its output) [" + message + "]";
+        if (lower.contains("timed out") || lower.contains("timeout"))
+            return peer + " did not answer within " + timeout.toSeconds() + " s (WALRUS_DIST_TIMEOUT): it hung or died ["
+                    + message + "]";
+        return message;
+    }
+
+    private static String rendezvousProblem(String message, Rendezvous r, String at, Duration timeout) {
+        String lower = message.toLowerCase();
+        if (lower.startsWith("world-size mismatch"))
+            return message + "; start every rank with the same WORLD_SIZE (--nproc x --nnodes)";
+        if (lower.contains("in use"))
+            return "port " + r.masterPort() + " is already in use on " + r.masterAddr()
+                    + " (another run?); choose another with --master ADDR:PORT or MASTER_PORT";
+        if (lower.contains("waiting for clients"))
+            return "rendezvous at " + at + " timed out after " + timeout.toSeconds()
+                    + " s (WALRUS_DIST_RENDEZVOUS_TIMEOUT) waiting for all " + r.worldSize() + " ranks ["
+                    + message.replaceFirst(".*?(\\d+)/(\\d+) clients joined.*", "$1 of $2 joined") + "]";
+        if (lower.contains("timed out") || lower.contains("timeout"))
+            return "no rank 0 answered at " + at + " within " + timeout.toSeconds()
+                    + " s (WALRUS_DIST_RENDEZVOUS_TIMEOUT) [" + message + "]";
+        return "cannot join the ranks at " + at + ": " + message;
+    }
+
+    /** The address Gloo listens on: loopback for a run on one machine, else this host's name (or WALRUS_DIST_HOST). */
+    private static String localHost(Rendezvous r, Map<String, String> env) {
+        String override = env.get("WALRUS_DIST_HOST");
+        if (override != null && !override.isBlank()) return override.trim();
+        if (r.masterAddr().equals("127.0.0.1") || r.masterAddr().equals("localhost")) return "127.0.0.1";
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new UserError("cannot find this machine's host name for the other ranks to reach it; set WALRUS_DIST_HOST");
+        }
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, long fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return Duration.ofSeconds(fallback);
+        try {
+            double s = Double.parseDouble(v.trim());
+            if (!(s > 0)) throw new NumberFormatException();
+            return Duration.ofMillis((long) (s * 1000));
+        } catch (NumberFormatException e) {
+            throw new UserError(name + "='" + v + "' is not a positive number of seconds");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (group != null) group.close();
+    }
+}

@@ -1,0 +1,208 @@
+package org.walrusjava.tensor;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.BroadcastOptions;
+import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * Processes that exchange tensors through libtorch's c10d: a TCPStore served by rank 0 for the rendezvous, and Gloo
+ * (TCP, CPU tensors) for the collectives. This is the only class that touches the c10d bindings.
+ *
+ * <p>The bytedeco bindings crash the JVM when a process group is built from a backend name alone, so Gloo is built
+ * only through its (store, rank, size, options) constructor, with the network device named explicitly.
+ *
+ * <p>Every failure of c10d (a peer that closed its connection, a timeout, a port in use) surfaces as a
+ * {@link Failure} carrying the first line of libtorch's message; the caller names the rank and what it was doing.
+ */
+public final class ProcessGroup implements AutoCloseable {
+    /** How tensors are combined element-wise. */
+    public enum Reduction {
+        SUM(ReduceOp.RedOpType.SUM), MIN(ReduceOp.RedOpType.MIN), MAX(ReduceOp.RedOpType.MAX);
+
+        final ReduceOp.RedOpType op;
+
+        Reduction(ReduceOp.RedOpType op) {
+            this.op = op;
+        }
+    }
+
+    /** A collective or the rendezvous failed; the message is libtorch's first line. */
+    public static final class Failure extends RuntimeException {
+        Failure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final TCPStore store;
+    private final ProcessGroupGloo gloo;
+    private final int rank;
+    private final int size;
+
+    private ProcessGroup(TCPStore store, ProcessGroupGloo gloo, int rank, int size) {
+        this.store = store;
+        this.gloo = gloo;
+        this.rank = rank;
+        this.size = size;
+    }
+
+    /**
+     * Joins (rank 0: serves) the store at host:port, waits for all {@code size} ranks, checks that all were given the
+     * same size, then connects Gloo over the interface that {@code localHost} resolves to.
+     *
+     * @param rendezvous how long to wait for every rank to reach the store
+     * @param collectives how long one collective may wait for its peers before it fails
+     */
+    public static ProcessGroup gloo(String host, int port, String localHost, int rank, int size, Duration rendezvous,
+            Duration collectives) {
+        NativeRuntime.init();
+        TCPStore store = null;
+        try {
+            TCPStoreOptions o = new TCPStoreOptions();
+            o.port((short) port);
+            o.isServer(rank == 0);
+            o.numWorkers(new SizeTPointer(1).put(size));
+            o.waitWorkers(true);
+            o.timeout(new Milliseconds(rendezvous.toMillis()));
+            store = new TCPStore(host, o);
+            agreeOnSize(store, rank, size);
+            ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(new Milliseconds(collectives.toMillis()));
+            options.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHost)));
+            return new ProcessGroup(store, new ProcessGroupGloo(store, rank, size, options), rank, size);
+        } catch (RuntimeException e) {
+            if (store != null) store.close();
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Rank 0 publishes its size and compares every other rank's; the others compare theirs with rank 0's. Done before
+     * Gloo connects, which would otherwise wait for ranks that will never come.
+     */
+    private static void agreeOnSize(TCPStore store, int rank, int size) {
+        if (rank == 0) {
+            set(store, "walrus/world_size", String.valueOf(size));
+            for (int r = 1; r < size; r++) {
+                String theirs = get(store, "walrus/world_size/" + r);
+                if (!theirs.equals(String.valueOf(size))) throw mismatch(0, size, r, theirs);
+            }
+        } else {
+            set(store, "walrus/world_size/" + rank, String.valueOf(size));
+            String leaders = get(store, "walrus/world_size");
+            if (!leaders.equals(String.valueOf(size))) throw mismatch(rank, size, 0, leaders);
+        }
+    }
+
+    private static RuntimeException mismatch(int rank, int size, int other, String theirs) {
+        return new RuntimeException("world-size mismatch: rank " + rank + " was started with " + size + " ranks, rank "
+                + other + " with " + theirs);
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Combines {@code t} (contiguous, CPU) across the group in place. */
+    public void allReduce(Tensor t, Reduction reduction) {
+        AllreduceOptions o = new AllreduceOptions();
+        o.reduceOp(new ReduceOp(reduction.op));
+        run(() -> gloo.allreduce(new TensorVector(t.t), o)._wait());
+    }
+
+    /** Overwrites {@code t} (contiguous, CPU) with rank {@code root}'s. */
+    public void broadcast(Tensor t, int root) {
+        BroadcastOptions o = new BroadcastOptions();
+        o.rootRank(root);
+        run(() -> gloo.broadcast(new TensorVector(t.t), o)._wait());
+    }
+
+    /**
+     * Sums the gradients of {@code leaves} across the group, {@code bucketBytes} at a time (one all-reduce per bucket
+     * of consecutive gradients, flattened into one buffer). A leaf that has a gradient on some rank only gets one
+     * of zeros on the others first, and one that has none anywhere keeps none, so every rank ends with the same
+     * gradients as one process that ran all the ranks' micro-batches.
+     */
+    public void allReduceGradients(List<Tensor> leaves, long bucketBytes) {
+        try (NativeScope scope = NativeScope.open()) {
+            float[] defined = new float[leaves.size()];
+            for (int i = 0; i < defined.length; i++) defined[i] = leaves.get(i).t.grad().defined() ? 1 : 0;
+            Tensor anywhere = Tensor.of(defined, defined.length);
+            allReduce(anywhere, Reduction.MAX);
+            float[] any = anywhere.toFloatArray();
+            List<org.bytedeco.pytorch.Tensor> bucket = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 0; i < leaves.size(); i++) {
+                if (any[i] == 0) continue;
+                org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
+                if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
+                org.bytedeco.pytorch.Tensor grad = leaf.mutable_grad();
+                bucket.add(grad);
+                bytes += grad.numel() * grad.element_size();
+                if (bytes >= bucketBytes) {
+                    sumBucket(bucket);
+                    bucket.clear();
+                    bytes = 0;
+                }
+            }
+            if (!bucket.isEmpty()) sumBucket(bucket);
+        }
+    }
+
+    private void sumBucket(List<org.bytedeco.pytorch.Tensor> grads) {
+        List<Tensor> flat = new ArrayList<>();
+        for (org.bytedeco.pytorch.Tensor g : grads) flat.add(new Tensor(g.reshape(-1)));
+        Tensor buffer = Tensor.cat(flat, 0);
+        allReduce(buffer, Reduction.SUM);
+        long offset = 0;
+        for (org.bytedeco.pytorch.Tensor g : grads) {
+            g.copy_(buffer.t.narrow(0, offset, g.numel()).view(g.sizes()));
+            offset += g.numel();
+        }
+    }
+
+    private static void set(TCPStore store, String key, String value) {
+        store.set(key, new ByteVector(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String get(TCPStore store, String key) {
+        ByteVector v = store.get(key);
+        byte[] b = new byte[(int) v.size()];
+        for (int i = 0; i < b.length; i++) b[i] = v.get(i);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void run(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Failure failure(RuntimeException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        // Gloo prefixes its messages with the source location: "[.../pair.cc:547] Connection closed by peer"
+        return new Failure(m.replaceFirst("^\\[[^\\]]*\\.(cc|cpp|h):\\d+\\]\\s*", ""), e);
+    }
+
+    @Override
+    public void close() {
+        gloo.close();
+        store.close();
+    }
+}
