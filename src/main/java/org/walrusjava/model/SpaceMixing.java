@@ -41,11 +41,13 @@ final class SpaceMixing extends Module {
     Tensor forward(Tensor x, DropPath dropPath) {
         long[] s = x.shape(); // T, B, h, w, d, C
         long t = s[0], b = s[1], h = s[2], w = s[3], d = s[4], c = s[5];
-        Tensor fused = fusedFfQkv.forward(SpatialNorm.apply(norm1, x, 2));
-        Tensor ff = fused.narrow(5, 0, mlpDim);
-        Tensor q = heads(fused.narrow(5, mlpDim, c), qNorm);
-        Tensor k = heads(fused.narrow(5, mlpDim + c, c), kNorm);
-        Tensor v = heads(fused.narrow(5, mlpDim + 2 * c, c), null);
+        // [ff value | ff gate | q | k | v] in one split: its backward writes one gradient, five narrows would each
+        // allocate and add one the size of the whole projection.
+        Tensor[] parts = fusedFfQkv.forward(SpatialNorm.apply(norm1, x, 2)).split(5, mlpDim / 2, mlpDim / 2, c, c, c);
+        Tensor value = parts[0], gate = parts[1];
+        Tensor q = heads(parts[2], qNorm);
+        Tensor k = heads(parts[3], kNorm);
+        Tensor v = heads(parts[4], null);
         Tensor angles = rope.angles(h, w, d);
         long n = h * w * d;
         q = AxialRope.apply(angles, q).reshape(t * b, heads, n, headDim);
@@ -54,8 +56,6 @@ final class SpaceMixing extends Module {
         Tensor att = Tensor.attention(q, k, v, null, 1.0 / Math.sqrt(headDim))
                 .transpose(1, 2)
                 .reshape(t, b, h, w, d, c);
-        Tensor value = ff.narrow(5, 0, mlpDim / 2);
-        Tensor gate = ff.narrow(5, mlpDim / 2, mlpDim / 2);
         Tensor mlp = ffOut.forward(value.mul(gate.silu()));
         return x.add(dropPath.apply(attnOut.forward(att).add(mlp), 2));
     }

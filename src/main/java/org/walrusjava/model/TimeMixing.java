@@ -42,9 +42,10 @@ final class TimeMixing extends Module {
                 .reshape(t, b, h, w, d, heads, 3, headDim)
                 .permute(1, 2, 3, 4, 5, 0, 6, 7) // B, h, w, d, heads, T, 3, headDim
                 .reshape(b * h * w * d, heads, t, 3, headDim);
-        Tensor q = qnorm.forward(qkv.select(3, 0));
-        Tensor k = knorm.forward(qkv.select(3, 1));
-        Tensor v = qkv.select(3, 2);
+        Tensor[] parts = qkv.unbind(3);
+        Tensor q = qnorm.forward(parts[0]);
+        Tensor k = knorm.forward(parts[1]);
+        Tensor v = parts[2];
         Tensor bias = relPosBias.forward((int) t).to(q.dtype());
         Tensor att = Tensor.attention(q, k, v, bias, 1.0 / Math.sqrt(headDim)) // (N, heads, T, headDim)
                 .reshape(b, h, w, d, heads, t, headDim)

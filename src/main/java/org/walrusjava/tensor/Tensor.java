@@ -357,6 +357,26 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(t.narrow(dim, start, length));
     }
 
+    /**
+     * Consecutive views of the given lengths along dim, which must add up to its size. Prefer this to several
+     * {@link #narrow} calls on the same tensor when the parts need gradients: autograd then joins their gradients
+     * in one node, where each narrow would allocate, zero and add a gradient the size of the whole tensor.
+     */
+    public Tensor[] split(int dim, long... lengths) {
+        org.bytedeco.pytorch.Tensor[] parts = torch.split_with_sizes(t, lengths, dim).get();
+        Tensor[] out = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) out[i] = new Tensor(parts[i]);
+        return out;
+    }
+
+    /** Every index along dim, each without that dimension (views); one gradient node for all, as {@link #split}. */
+    public Tensor[] unbind(int dim) {
+        org.bytedeco.pytorch.Tensor[] parts = torch.unbind(t, dim).get();
+        Tensor[] out = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) out[i] = new Tensor(parts[i]);
+        return out;
+    }
+
     /** Index i along dim, removing that dimension (a view). */
     public Tensor select(int dim, long index) {
         return new Tensor(t.select(dim, index));
