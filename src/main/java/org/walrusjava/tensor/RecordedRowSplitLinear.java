@@ -105,15 +105,23 @@ final class RecordedRowSplitLinear {
             return h;
         }
 
-        void compute(org.bytedeco.pytorch.Tensor dy) {
+        /**
+         * The gradients from dY, held by handles of their own until handed on. Everything else made here goes with the
+         * scope: handles left to the caller's scope would keep every layer's gradients alive until the whole backward
+         * pass ends (measured: 1.5 GB more for a medium step).
+         */
+        void compute(TensorVector gradOutputs) {
             if (rows == null)
                 throw new IllegalStateException("backward through a row-split projection after its region closed");
-            org.bytedeco.pytorch.Tensor dRows = dy.reshape(-1, weight.size(0)).contiguous();
-            if (wanted[Operand.INPUT.ordinal()])
-                gradients[Operand.INPUT.ordinal()] = RowSplitLinear.product(dRows, weight, null).reshape(inputShape);
-            if (wanted[Operand.WEIGHT.ordinal()])
-                gradients[Operand.WEIGHT.ordinal()] = RowSplitLinear.product(dRows.t(), rows, null);
-            if (wanted[Operand.BIAS.ordinal()]) gradients[Operand.BIAS.ordinal()] = dRows.sum(0);
+            try (PointerScope scope = new PointerScope()) {
+                org.bytedeco.pytorch.Tensor dRows = gradOutputs.get(0).reshape(-1, weight.size(0)).contiguous();
+                if (wanted[Operand.INPUT.ordinal()])
+                    gradients[Operand.INPUT.ordinal()] =
+                            kept(RowSplitLinear.product(dRows, weight, null).reshape(inputShape));
+                if (wanted[Operand.WEIGHT.ordinal()])
+                    gradients[Operand.WEIGHT.ordinal()] = kept(RowSplitLinear.product(dRows.t(), rows, null));
+                if (wanted[Operand.BIAS.ordinal()]) gradients[Operand.BIAS.ordinal()] = kept(dRows.sum(0));
+            }
             release();
         }
 
@@ -148,7 +156,7 @@ final class RecordedRowSplitLinear {
 
         @Override
         public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
-            product.compute(gradOutputs.get(0));
+            product.compute(gradOutputs);
             return gradInputs;
         }
     }
@@ -163,10 +171,19 @@ final class RecordedRowSplitLinear {
             this.operand = operand;
         }
 
+        /** Puts the gradient in the engine's own list, so that no handle of ours outlives this call. */
         @Override
         public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
-            return new TensorVector(product.handOn(operand));
+            org.bytedeco.pytorch.Tensor g = product.handOn(operand);
+            gradInputs.put(0, g);
+            g.releaseReference();
+            return gradInputs;
         }
+    }
+
+    /** A handle held past the scope it was made in (which then drops its own reference); released by its holder. */
+    private static org.bytedeco.pytorch.Tensor kept(org.bytedeco.pytorch.Tensor t) {
+        return t.retainReference();
     }
 
     /** A handle in no scope, so that it outlives the forward stage that made it; {@link #release} frees it. */
