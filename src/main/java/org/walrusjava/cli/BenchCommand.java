@@ -10,6 +10,7 @@ import org.walrusjava.dist.DistBenchmark;
 import org.walrusjava.bench.ForwardBenchmark;
 import org.walrusjava.bench.GemmThroughput;
 import org.walrusjava.bench.RolloutBenchmark;
+import org.walrusjava.tensor.CpuInfo;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeRuntime;
@@ -36,9 +37,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int runs;
 
-    @Option(names = "--precision", split = ",", defaultValue = "fp32,bf16",
-            description = "bench train: fp32 and/or bf16 (autocast, fp32 weights and optimizer state). "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--precision", split = ",",
+            description = "bench train: fp32 and/or bf16 (autocast, fp32 weights and optimizer state). Default: both "
+                    + "where the CPU has bf16 instructions, else fp32 (bf16 is then several times slower).")
     List<String> precisions;
 
     @Option(names = "--checkpointing", split = ",", defaultValue = "0,1",
@@ -74,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             case "rollout" -> rollout(where);
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
-                    checkpointing.stream().mapToInt(Integer::intValue).toArray(), precisions, runs);
+                    checkpointing.stream().mapToInt(Integer::intValue).toArray(), trainPrecisions(), runs);
             case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
             case "dist" -> {
                 if (System.getenv("WORLD_SIZE") == null && System.getenv("SLURM_NTASKS") == null)
@@ -87,6 +88,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "' (model, data, rollout, train, convolution, dist)");
         }
         return 0;
+    }
+
+    private List<String> trainPrecisions() {
+        if (precisions != null) return precisions;
+        if (CpuInfo.hasFullRateBf16()) return List.of("fp32", "bf16");
+        System.out.println("bf16 not timed: this CPU has no bf16 product instructions (--precision bf16 times it anyway)");
+        return List.of("fp32");
     }
 
     private void model(Device where) throws Exception {
