@@ -49,7 +49,9 @@ public final class DatasetImporter {
         try (StagedFolder staging = StagedFolder.create(out, replace);
              StagedFolder scratch = StagedFolder.create(out.resolveSibling(out.getFileName() + "-unpacked"), true);
              Arena arena = Arena.ofShared();
-             ArraySource source = Sources.open(mapping.source(), scratch.path(), arena)) {
+             ArraySource source = mapping.stepFiles()
+                     ? Sources.openSteps(mapping.source(), scratch.path(), arena)
+                     : Sources.open(mapping.source(), scratch.path(), arena)) {
             ImportPlan plan = ImportPlan.of(mapping, source);
             requireStrideTable(mapping, plan.resolution(), extendedStrides);
             Map<String, List<Integer>> bySplit = split(plan.trajectories(), mapping.splits(), mapping.seed());

@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param dataset    dataset_name of the result
  * @param source     the data file or folder, or one per trajectory (relative paths resolve against the mapping
  *                   file's folder)
+ * @param stepFiles  each source entry is one trajectory stored as one file per time step (a pattern or a folder)
  * @param axes       default axis order of the source arrays: "traj", "time", spatial axis names, "channel"
  * @param grid       spatial axes in storage order (x, y, z)
  * @param time       time coordinates
@@ -32,7 +33,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param splits     fractions of trajectories per split
  * @param seed       seed of the trajectory shuffle before splitting
  */
-public record ImportMapping(String file, String dataset, List<Path> source, List<String> axes, List<GridAxis> grid,
+public record ImportMapping(String file, String dataset, List<Path> source, boolean stepFiles, List<String> axes,
+                            List<GridAxis> grid,
                             TimeAxis time, List<AxisBoundary> boundaries, List<FieldMapping> fields,
                             SplitFractions splits, long seed) {
 
@@ -83,9 +85,10 @@ public record ImportMapping(String file, String dataset, List<Path> source, List
     }
 
     static ImportMapping parse(YamlNode root, Path folder) {
-        root.onlyKeys("dataset", "source", "axes", "grid", "time", "boundaries", "fields", "splits");
+        root.onlyKeys("dataset", "source", "step_files", "axes", "grid", "time", "boundaries", "fields", "splits");
         String dataset = root.get("dataset").required().string();
         List<Path> source = root.get("source").required().strings().stream().map(folder::resolve).toList();
+        boolean stepFiles = root.get("step_files").flag(false);
         List<GridAxis> grid = grid(root.get("grid").required());
         List<String> spatial = grid.stream().map(GridAxis::name).toList();
         List<String> axes = root.get("axes").present() ? axes(root.get("axes"), spatial) : null;
@@ -113,7 +116,7 @@ public record ImportMapping(String file, String dataset, List<Path> source, List
             }
             seed = splitNode.get("seed").present() ? splitNode.get("seed").integer() : 0;
         }
-        return new ImportMapping(root.file(), dataset, source, axes, grid, time, boundaries, fields, splits, seed);
+        return new ImportMapping(root.file(), dataset, source, stepFiles, axes, grid, time, boundaries, fields, splits, seed);
     }
 
     private static List<GridAxis> grid(YamlNode node) {

@@ -25,9 +25,41 @@ final class Sources {
     static ArraySource open(List<Path> entries, Path scratch, Arena arena) {
         List<Path> paths = entries.stream().flatMap(p -> expand(p).stream()).toList();
         if (paths.size() == 1) return open(paths.getFirst(), scratch.resolve("0"), arena);
+        return stacked(paths, (path, i) -> open(path, scratch.resolve(String.valueOf(i)), arena));
+    }
+
+    /**
+     * Trajectories stored as one file per time step: each entry (a pattern such as {@code run0/step_*.npz}, or a
+     * folder) is one trajectory, whose files are stacked along a leading time axis in the order of the last number in
+     * their names (solvers seldom pad step numbers: step_10 comes after step_9); several entries add a leading
+     * trajectory axis before it.
+     */
+    static ArraySource openSteps(List<Path> entries, Path scratch, Arena arena) {
+        List<List<Path>> trajectories = entries.stream().map(Sources::steps).toList();
+        if (trajectories.size() == 1) return steps(trajectories.getFirst(), scratch.resolve("0"), arena);
+        return stacked(trajectories, (steps, i) -> steps(steps, scratch.resolve(String.valueOf(i)), arena));
+    }
+
+    private static ArraySource steps(List<Path> files, Path scratch, Arena arena) {
+        return stacked(files, (path, i) -> open(path, scratch.resolve(String.valueOf(i)), arena));
+    }
+
+    private static List<Path> steps(Path entry) {
+        List<Path> files = Files.isDirectory(entry) ? StepFiles.matching(entry, "*")
+                : StepFiles.matching(entry.getParent(), entry.getFileName().toString());
+        if (files.isEmpty()) throw new UserError(entry + ": no step files match");
+        return files;
+    }
+
+    private interface Opener<T> {
+        ArraySource open(T what, int index);
+    }
+
+    /** One source per item, stacked along a new leading axis; those already open are closed if one fails. */
+    private static <T> ArraySource stacked(List<T> items, Opener<T> opener) {
         List<ArraySource> sources = new ArrayList<>();
         try {
-            for (int i = 0; i < paths.size(); i++) sources.add(open(paths.get(i), scratch.resolve(String.valueOf(i)), arena));
+            for (int i = 0; i < items.size(); i++) sources.add(opener.open(items.get(i), i));
         } catch (RuntimeException e) {
             sources.forEach(ArraySource::close);
             throw e;

@@ -1,15 +1,11 @@
 package org.walrusjava.importer;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
@@ -27,7 +23,6 @@ import org.walrusjava.UserError;
 final class VtiSeries implements ArraySource {
     private static final List<String> COORDINATES = List.of("x_coordinates", "y_coordinates", "z_coordinates");
     private static final String TIMES = "time_values";
-    private static final Pattern LAST_NUMBER = Pattern.compile("(\\d+)(?!.*\\d)");
 
     private final String label;
     private final List<Path> steps;
@@ -60,30 +55,14 @@ final class VtiSeries implements ArraySource {
     static VtiSeries open(Path path) {
         String name = path.getFileName().toString();
         if (name.endsWith(".pvd")) return collection(path);
-        List<Path> files = Files.isDirectory(path) ? matching(path, "*.vti") : name.contains("*")
-                ? matching(path.getParent(), name) : List.of(path);
+        List<Path> files = Files.isDirectory(path) ? StepFiles.matching(path, "*.vti") : name.contains("*")
+                ? StepFiles.matching(path.getParent(), name) : List.of(path);
         if (files.isEmpty()) throw new UserError(path + ": no .vti files match");
         return new VtiSeries(path.toString(), files, null);
     }
 
     private static boolean hasVti(Path dir) {
-        return !matching(dir, "*.vti").isEmpty();
-    }
-
-    private static List<Path> matching(Path dir, String glob) {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, glob)) {
-            s.forEach(out::add);
-        } catch (IOException e) {
-            throw new UserError(dir.resolve(glob) + ": cannot list (" + e.getMessage() + ")", e);
-        }
-        out.sort(Comparator.comparingLong(VtiSeries::lastNumber).thenComparing(Path::toString));
-        return out;
-    }
-
-    private static long lastNumber(Path p) {
-        Matcher m = LAST_NUMBER.matcher(p.getFileName().toString());
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return !StepFiles.matching(dir, "*.vti").isEmpty();
     }
 
     private static VtiSeries collection(Path pvd) {

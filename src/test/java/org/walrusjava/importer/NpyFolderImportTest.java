@@ -76,4 +76,55 @@ class NpyFolderImportTest {
                     "no staging or unpacking folders are left behind");
         }
     }
+
+    /**
+     * Solvers that write one .npz per time step with unpadded step numbers: with {@code step_files: true} each source
+     * entry is one trajectory, its files stacked along time in step-number order (step_10 after step_9), not by name.
+     */
+    @Test
+    void oneNpzPerTimeStepPerTrajectoryInStepNumberOrder() throws IOException {
+        PythonScripts.run("""
+                import sys, os, numpy as np
+                i, j = np.meshgrid(np.arange(32), np.arange(32), indexing='ij')
+                for n in range(3):
+                    d = sys.argv[1] + '/run%d' % n
+                    os.makedirs(d)
+                    for s in range(12):
+                        np.savez(d + '/step_%d.npz' % s, rho=(1 + s + 100 * n + 0.01 * i).astype(np.float32),
+                                 u=(s * 0.5 + j * 0.1 + n).astype(np.float64), v=(i - j + s).astype(np.float32))
+                """, dir);
+        Path yaml = Files.writeString(dir.resolve("steps.yaml"), """
+                dataset: per_step
+                source: ["run0/step_*.npz", "run1/step_*.npz", "run2"]
+                step_files: true
+                axes: [traj, time, x, y]
+                grid: {x: {spacing: 0.1}, y: {spacing: 0.1}}
+                time: {dt: 0.5}
+                boundaries: {x: PERIODIC, y: WALL}
+                fields:
+                  density: {array: rho}
+                  velocity: {arrays: [u, v]}
+                splits: {train: 0.34, valid: 0.33, test: 0.33, seed: 1}
+                """);
+        DatasetImporter.Result r = DatasetImporter.run(ImportMapping.load(yaml), dir.resolve("root"), false, false,
+                (d, t) -> { });
+        int checked = 0;
+        for (String split : List.of("train", "valid", "test")) {
+            int n = r.trajectoriesBySplit().get(split).getFirst();
+            try (WellFile w = WellFile.open(r.files().get(split))) {
+                assertEquals(1, w.nTrajectories());
+                assertEquals(12, w.nSteps());
+                for (int s : new int[] {0, 2, 9, 10, 11}) {
+                    float[] rho = w.readFrames(w.field("density"), 0, s, 1, 1);
+                    float[] vel = w.readFrames(w.field("velocity"), 0, s, 1, 1);
+                    int p = 3 * 32 + 5; // i = 3, j = 5
+                    assertEquals(1 + s + 100 * n + 0.03f, rho[p], 1e-4f, split + " step " + s);
+                    assertEquals(s * 0.5f + 0.5f + n, vel[2 * p], 1e-5f, split + " step " + s);
+                    assertEquals(3 - 5 + s, vel[2 * p + 1], 0f, split + " step " + s);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(15, checked);
+    }
 }
