@@ -125,11 +125,20 @@ final class RecordedRowSplitLinear {
             release();
         }
 
-        /** Frees the operands (after the backward, or when the region closes without one). */
-        void release() {
+        /** Frees the operands once the gradients are computed. */
+        private void release() {
             for (org.bytedeco.pytorch.Tensor t : new org.bytedeco.pytorch.Tensor[] {rows, weight, bias})
                 if (t != null) t.releaseReference();
             rows = weight = bias = null;
+        }
+
+        /** Frees whatever is still held: the region closed without a backward pass, or in the middle of one. */
+        void discard() {
+            release();
+            for (int i = 0; i < gradients.length; i++) {
+                if (gradients[i] != null) gradients[i].releaseReference();
+                gradients[i] = null;
+            }
         }
 
         org.bytedeco.pytorch.Tensor handOn(Operand o) {

@@ -48,7 +48,7 @@ public final class RowSplitBackward implements AutoCloseable {
 
     @Override
     public void close() {
-        for (RecordedRowSplitLinear.Product p : pending) p.release();
+        for (RecordedRowSplitLinear.Product p : pending) p.discard();
         pending.clear();
         OPEN.set(outer);
     }
