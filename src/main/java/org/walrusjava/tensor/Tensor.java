@@ -363,18 +363,12 @@ public final class Tensor implements AutoCloseable {
      * in one node, where each narrow would allocate, zero and add a gradient the size of the whole tensor.
      */
     public Tensor[] split(int dim, long... lengths) {
-        org.bytedeco.pytorch.Tensor[] parts = torch.split_with_sizes(t, lengths, dim).get();
-        Tensor[] out = new Tensor[parts.length];
-        for (int i = 0; i < parts.length; i++) out[i] = new Tensor(parts[i]);
-        return out;
+        return tensors(torch.split_with_sizes(t, lengths, dim));
     }
 
     /** Every index along dim, each without that dimension (views); one gradient node for all, as {@link #split}. */
     public Tensor[] unbind(int dim) {
-        org.bytedeco.pytorch.Tensor[] parts = torch.unbind(t, dim).get();
-        Tensor[] out = new Tensor[parts.length];
-        for (int i = 0; i < parts.length; i++) out[i] = new Tensor(parts[i]);
-        return out;
+        return tensors(torch.unbind(t, dim));
     }
 
     /** Index i along dim, removing that dimension (a view). */
@@ -701,7 +695,14 @@ public final class Tensor implements AutoCloseable {
         return x == null ? new TensorOptional() : new TensorOptional(x.t);
     }
 
-    private static TensorVector vector(List<Tensor> parts) {
+    private static Tensor[] tensors(TensorVector v) {
+        org.bytedeco.pytorch.Tensor[] parts = v.get();
+        Tensor[] out = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) out[i] = new Tensor(parts[i]);
+        return out;
+    }
+
+        private static TensorVector vector(List<Tensor> parts) {
         TensorVector v = new TensorVector();
         for (Tensor p : parts) v.push_back(p.t);
         return v;
