@@ -14,6 +14,7 @@ import org.walrusjava.tensor.CpuInfo;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeRuntime;
+import org.walrusjava.train.ActivationCheckpointing;
 import org.walrusjava.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,9 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "where the CPU has bf16 instructions, else fp32 (bf16 is then several times slower).")
     List<String> precisions;
 
-    @Option(names = "--checkpointing", split = ",", defaultValue = "0,1",
-            description = "bench train: activation checkpointing segments to time (0 = off). Default: ${DEFAULT-VALUE}.")
-    List<Integer> checkpointing;
+    @Option(names = "--checkpointing", split = ",", defaultValue = "0,1,1:selective",
+            description = "bench train: activation checkpointing to time: 0 (off), K (recompute segments of K blocks) or "
+                    + "K:selective (recompute all but their projections). Default: ${DEFAULT-VALUE}.")
+    List<String> checkpointing;
 
     @Option(names = "--no-load", description = "Skip the 1.3B checkpoint load benchmark (it writes a 5 GB temp file).")
     boolean noLoad;
@@ -75,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             case "rollout" -> rollout(where);
             case "train" -> TrainBenchmark.run(System.out, sizes.stream().filter(s -> !s.equals("full")).toList(), 0,
-                    checkpointing.stream().mapToInt(Integer::intValue).toArray(), trainPrecisions(), runs);
+                    checkpointing.stream().map(ActivationCheckpointing::parse).toList(), trainPrecisions(), runs);
             case "convolution" -> org.walrusjava.bench.ConvolutionBenchmark.run(System.out, Device.CPU, runs);
             case "dist" -> {
                 if (System.getenv("WORLD_SIZE") == null && System.getenv("SLURM_NTASKS") == null)

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.train.ActivationCheckpointing;
 import org.walrusjava.train.RunSpec;
 import org.walrusjava.train.Trainer;
 import org.walrusjava.train.TrainingOptions;
@@ -90,9 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(repeatable), e.g. encoder=0.1")
     Map<String, Double> lrMultipliers = new LinkedHashMap<>();
 
-    @Option(names = "--activation-checkpointing", paramLabel = "K", description = "recompute activations in segments "
-            + "of K blocks (0: keep all)")
-    Integer activationCheckpointing;
+    @Option(names = "--activation-checkpointing", paramLabel = "K[:selective]", description = "recompute activations "
+            + "in segments of K blocks (0: keep all); K:selective keeps the projections' outputs and recomputes only the "
+            + "rest (fp32 on the CPU): less time, more memory")
+    String activationCheckpointing;
 
     @Option(names = "--dtype", paramLabel = "fp32|bf16", description = "bf16: bfloat16 autocast for the forward pass "
             + "(weights, gradients and AdamW state stay fp32; pays on CPUs with bf16 instructions and on GPUs). Default: "
@@ -187,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) b.seed = seed;
         if (freeze != null) b.freeze = freeze;
         b.lrMultipliers.putAll(lrMultipliers);
-        if (activationCheckpointing != null) b.activationCheckpointing = activationCheckpointing;
+        if (activationCheckpointing != null) b.activationCheckpointing = ActivationCheckpointing.parse(activationCheckpointing);
         if (dtype != null) b.precision = switch (dtype) {
             case "fp32" -> TrainingOptions.Precision.FP32;
             case "bf16" -> TrainingOptions.Precision.BF16;
@@ -211,7 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
         return String.format("batch %d x %d accumulated, lr %.3g (%s), seed %d%s%s%s", o.batchSize(), o.gradAccSteps(),
                 o.optimizer().lr(), o.schedule().inverseSqrt() ? (o.schedule().perStep() ? "per step" : "per epoch")
                         : "constant", o.seed(),
-                o.activationCheckpointing() > 0 ? ", activation checkpointing every " + o.activationCheckpointing() : "",
+                o.activationCheckpointing().on() ? ", activation checkpointing " + o.activationCheckpointing().describe() : "",
                 o.precision() == TrainingOptions.Precision.BF16 ? ", bf16 autocast" : "",
                 o.freeze().isEmpty() ? "" : ", frozen: " + o.freeze());
     }

@@ -34,13 +34,25 @@ final class RecordedRowSplitLinear {
 
     static org.bytedeco.pytorch.Tensor apply(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
                                              org.bytedeco.pytorch.Tensor b) {
+        return attach(x, w, b, null);
+    }
+
+    /**
+     * Puts {@code y}, the product {@code x W^T + b} computed earlier without recording (see {@link ProjectionTape}),
+     * or, when null, one computed now, on the graph as described above; y is modified in place.
+     */
+    static org.bytedeco.pytorch.Tensor attach(org.bytedeco.pytorch.Tensor x, org.bytedeco.pytorch.Tensor w,
+                                              org.bytedeco.pytorch.Tensor b, org.bytedeco.pytorch.Tensor y) {
         long[] shape = x.sizes().vec().get();
         shape[shape.length - 1] = w.size(0);
         RowSplitBackward region = RowSplitBackward.current();
+        if (region == null)
+            throw new IllegalStateException("a recorded row-split projection outside a RowSplitBackward region");
         Product p = new Product(x, w, b, region);
-        org.bytedeco.pytorch.Tensor y;
-        try (AutoGradMode off = new AutoGradMode(false)) {
-            y = RowSplitLinear.product(p.rows, p.weight.t(), p.bias);
+        if (y == null) {
+            try (AutoGradMode off = new AutoGradMode(false)) {
+                y = RowSplitLinear.product(p.rows, p.weight.t(), p.bias);
+            }
         }
         org.bytedeco.pytorch.Tensor anchor = null;
         List<org.bytedeco.pytorch.Tensor> sums = new ArrayList<>();

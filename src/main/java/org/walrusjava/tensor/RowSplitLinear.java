@@ -42,7 +42,7 @@ final class RowSplitLinear {
         return (double) x.numel() * w.size(0) >= MIN_MULTIPLY_ADDS;
     }
 
-    private static boolean isFloat32(org.bytedeco.pytorch.Tensor t) {
+    static boolean isFloat32(org.bytedeco.pytorch.Tensor t) {
         return DType.of(t.scalar_type()) == DType.FLOAT32;
     }
 

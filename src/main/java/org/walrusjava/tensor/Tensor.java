@@ -567,6 +567,8 @@ public final class Tensor implements AutoCloseable {
     /** y = x W^T + b over the last dim; bias may be null. */
     public Tensor linear(Tensor weight, Tensor bias) {
         org.bytedeco.pytorch.Tensor b = bias == null ? null : bias.t;
+        ProjectionTape tape = ProjectionTape.active();
+        if (tape != null && ProjectionTape.takes(t, weight.t, b)) return new Tensor(tape.linear(t, weight.t, b));
         FlopCount.add((double) t.numel() * weight.t.size(0));
         if (RowSplitLinear.applies(t, weight.t, b))
             return new Tensor(!Autograd.records(t, weight.t, b) ? RowSplitLinear.apply(t, weight.t, b)

@@ -10,6 +10,7 @@ import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
+import org.walrusjava.tensor.ProjectionTape;
 import org.walrusjava.tensor.RowSplitBackward;
 import org.walrusjava.tensor.Tensor;
 
@@ -20,6 +21,8 @@ import org.walrusjava.tensor.Tensor;
  * saved input and pushes the incoming gradient through it. Memory for activations then grows with k plus the
  * number of segments instead of with the depth, at the price of a second forward pass through the blocks.
  * Drop-path masks are reproduced in the re-run by restoring the random generator's state of the first run.
+ * Selective checkpointing also keeps each segment's projection outputs ({@link ProjectionTape}), so that the re-run
+ * costs only the norms, attention and element-wise steps, for more memory than full recomputation.
  *
  * <p>Every stage runs in its own native scope that keeps only its output: the graph holds what backward needs,
  * and every other intermediate is freed as soon as its stage ends (Java handles would otherwise keep all of them
@@ -30,27 +33,39 @@ public final class Backpropagation {
 
     /**
      * @param gradScale the loss is multiplied by this before backward (1 / accumulation steps)
-     * @param checkpointEvery blocks per recomputed segment; 0 keeps every activation (plain backward)
+     * @param checkpointing which activations are recomputed ({@link ActivationCheckpointing#OFF}: none)
      * @param autocast lower precision for the forward computations (autocast), or null for none; backward
      *     passes run outside autocast, as PyTorch recommends
      * @return the loss of this micro-batch, unscaled
      */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
-            int checkpointEvery, DType autocast) {
-        return run(model, batch, rolls, minimumContext, gradScale, checkpointEvery, autocast, new StepPhases());
+            ActivationCheckpointing checkpointing, DType autocast) {
+        return run(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, new StepPhases());
     }
 
-    /** As {@link #run(WalrusModel, Batch, Rolls, int, double, int, DType)}, adding the time of each phase to {@code phases}. */
+    /** As {@link #run(WalrusModel, Batch, Rolls, int, double, ActivationCheckpointing, DType)}, adding the time of each phase to {@code phases}. */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
-            int checkpointEvery, DType autocast, StepPhases phases) {
+            ActivationCheckpointing checkpointing, DType autocast, StepPhases phases) {
         // The fp32 projections' gradient products then run on every core, not on libtorch's single-threaded BLAS.
         try (RowSplitBackward region = RowSplitBackward.open()) {
-            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointEvery, autocast, phases);
+            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, phases);
         }
     }
 
     private static Loss.Result backpropagate(WalrusModel model, Batch batch, Rolls rolls, int minimumContext,
-            double gradScale, int checkpointEvery, DType autocast, StepPhases phases) {
+            double gradScale, ActivationCheckpointing checkpointing, DType autocast, StepPhases phases) {
+        List<Segment> segments = new ArrayList<>();
+        try {
+            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, phases,
+                    segments);
+        } finally {
+            for (Segment seg : segments) if (seg.tape != null) seg.tape.close();
+        }
+    }
+
+    private static Loss.Result backpropagate(WalrusModel model, Batch batch, Rolls rolls, int minimumContext,
+            double gradScale, ActivationCheckpointing checkpointing, DType autocast, StepPhases phases,
+            List<Segment> segments) {
         long started = System.nanoTime();
         Loss.Prepared p = Loss.prepare(batch, model);
         Device device = p.input().device();
@@ -59,20 +74,21 @@ public final class Backpropagation {
             pass = forward(device, autocast, () -> model.encode(p.input(), batch.labels(), batch.bcs(), rolls, null));
             scope.keep(pass.tokens());
         }
-        boolean checkpointing = checkpointEvery > 0;
-        int segment = checkpointing ? checkpointEvery : 1;
-        List<Segment> segments = new ArrayList<>();
+        boolean recompute = checkpointing.on();
+        int segment = recompute ? checkpointing.every() : 1;
         Tensor h = pass.tokens();
         for (int from = 0; from < model.blockCount(); from += segment) {
             Segment seg = new Segment(from, Math.min(model.blockCount(), from + segment), h.detach(),
-                    checkpointing ? Tensor.generatorState(device).copy() : null);
-            Tensor in = checkpointing ? seg.input : h;
-            try (Autograd grad = checkpointing ? Autograd.off() : Autograd.on(); NativeScope scope = NativeScope.open()) {
+                    recompute ? Tensor.generatorState(device).copy() : null,
+                    checkpointing.selective() ? new ProjectionTape() : null);
+            if (recompute) segments.add(seg);
+            Tensor in = recompute ? seg.input : h;
+            try (Autograd grad = recompute ? Autograd.off() : Autograd.on(); NativeScope scope = NativeScope.open();
+                 ProjectionTape.Use tape = seg.tape != null ? seg.tape.record() : null) {
                 h = scope.keep(forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, in)));
             }
-            if (checkpointing) segments.add(seg);
         }
-        Tensor blocksOut = checkpointing ? h.detach().requiresGrad(true) : h;
+        Tensor blocksOut = recompute ? h.detach().requiresGrad(true) : h;
         Loss.Result r;
         try (NativeScope scope = NativeScope.open()) {
             r = forward(device, autocast, () -> {
@@ -86,10 +102,9 @@ public final class Backpropagation {
             r.lossX100().mul(gradScale).sum().backward();
             phases.add(StepPhases.Phase.BACKWARD, System.nanoTime() - backwardStarts);
         }
-        if (!checkpointing) return r;
+        if (!recompute) return r;
 
         long recomputeStarts = System.nanoTime();
-
         Tensor grad = blocksOut.grad();
         Tensor resumeState = Tensor.generatorState(device).copy();
         for (int s = segments.size() - 1; s >= 0; s--) {
@@ -97,10 +112,14 @@ public final class Backpropagation {
             try (NativeScope scope = NativeScope.open()) {
                 Tensor input = seg.input.detach().requiresGrad(true);
                 Tensor.setGeneratorState(device, seg.generatorState);
-                Tensor incoming = grad;
-                forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, input)).backward(incoming);
+                Tensor out;
+                try (ProjectionTape.Use tape = seg.tape != null ? seg.tape.replay() : null) {
+                    out = forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, input));
+                }
+                out.backward(grad);
                 grad = scope.keep(input.grad());
             }
+            if (seg.tape != null) seg.tape.close();
         }
         Tensor.setGeneratorState(device, resumeState);
         pass.tokens().backward(grad);
@@ -115,5 +134,5 @@ public final class Backpropagation {
         }
     }
 
-    private record Segment(int from, int to, Tensor input, Tensor generatorState) {}
+    private record Segment(int from, int to, Tensor input, Tensor generatorState, ProjectionTape tape) {}
 }

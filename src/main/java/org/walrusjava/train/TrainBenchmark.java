@@ -41,7 +41,7 @@ import org.walrusjava.tensor.Tensor;
  */
 public final class TrainBenchmark {
     /**
-     * @param checkpointEvery activation checkpointing segment (0 = off)
+     * @param checkpointing which activations the step recomputes
      * @param precision fp32 or bf16 (autocast)
      * @param stepSeconds median time of one optimizer step
      * @param forwardSeconds median inference forward pass of the same model and input, same precision
@@ -50,7 +50,7 @@ public final class TrainBenchmark {
      * @param residentBefore RSS after the model, optimizer state and input exist, before the first step
      * @param peakResident VmHWM at the end
      */
-    public record Row(String size, int checkpointEvery, String precision, double stepSeconds, double forwardSeconds,
+    public record Row(String size, ActivationCheckpointing checkpointing, String precision, double stepSeconds, double forwardSeconds,
                       double floorSeconds, Map<StepPhases.Phase, Double> phases, long residentBefore,
                       long peakResident) {
         public double samplesPerSecond() {
@@ -72,15 +72,17 @@ public final class TrainBenchmark {
 
     /** The default report: tiny and medium, checkpointing off and every block, fp32, 2 timed steps after a warm-up. */
     public static List<Row> run(PrintStream out) throws IOException, InterruptedException {
-        return run(out, List.of("tiny", "medium"), 0, new int[] {0, 1}, List.of("fp32"), 2);
+        return run(out, List.of("tiny", "medium"), 0, List.of(ActivationCheckpointing.OFF,
+                new ActivationCheckpointing(1, false), new ActivationCheckpointing(1, true)), List.of("fp32"), 2);
     }
 
     /**
      * @param sizes model sizes ({@link ModelSizes}); blocks overrides their number of processor blocks (0 keeps it)
-     * @param checkpointing activation checkpointing segments to compare (0 = off)
+     * @param checkpointing activation checkpointing settings to compare
      * @param precisions "fp32" and/or "bf16" (bf16 autocast with fp32 weights and optimizer state)
      */
-    public static List<Row> run(PrintStream out, List<String> sizes, int blocks, int[] checkpointing,
+    public static List<Row> run(PrintStream out, List<String> sizes, int blocks,
+            List<ActivationCheckpointing> checkpointing,
             List<String> precisions, int steps) throws IOException, InterruptedException {
         for (String precision : precisions)
             if (!precision.equals("fp32") && !precision.equals("bf16"))
@@ -92,12 +94,12 @@ public final class TrainBenchmark {
         List<Row> rows = new ArrayList<>();
         for (String size : sizes)
             for (String precision : precisions)
-                for (int k : checkpointing) {
+                for (ActivationCheckpointing k : checkpointing) {
                     Row r = probe(size, blocks, k, precision, steps);
                     rows.add(r);
-                    out.printf("  %-7s %-4s checkpointing %-7s %8.3f s/step  forward %7.3f s  step/forward %5.2fx  "
+                    out.printf("  %-7s %-4s checkpointing %-18s %8.3f s/step  forward %7.3f s  step/forward %5.2fx  "
                                     + "floor %7.3f s (%4.2fx)  peak RSS %6.0f MB  step memory %6.0f MB%n",
-                            size, precision, k == 0 ? "off" : "every " + k, r.stepSeconds(), r.forwardSeconds(),
+                            size, precision, k.describe(), r.stepSeconds(), r.forwardSeconds(),
                             r.forwardRatio(), r.floorSeconds(), r.stepSeconds() / r.floorSeconds(),
                             r.peakResident() / 1e6, r.stepMemory() / 1e6);
                     out.printf("  %-7s %-4s   step breakdown: forward %.3f s, backward %.3f s, clipping %.3f s, "
@@ -107,26 +109,27 @@ public final class TrainBenchmark {
                 }
         for (String size : sizes)
             for (String precision : precisions) {
-                Row off = find(rows, size, precision, 0);
+                Row off = find(rows, size, precision, ActivationCheckpointing.OFF);
                 for (Row r : rows)
-                    if (off != null && r.size().equals(size) && r.precision().equals(precision) && r.checkpointEvery() > 0)
-                        out.printf("  %s %s: checkpointing every %d block(s) uses %.0f%% of the step memory (%.0f MB "
-                                        + "saved) at %.2fx the step time%n", size, precision, r.checkpointEvery(),
+                    if (off != null && r.size().equals(size) && r.precision().equals(precision) && r.checkpointing().on())
+                        out.printf("  %s %s: checkpointing %s uses %.0f%% of the step memory (%.0f MB "
+                                        + "saved) at %.2fx the step time%n", size, precision, r.checkpointing().describe(),
                                 100.0 * r.stepMemory() / off.stepMemory(), (off.stepMemory() - r.stepMemory()) / 1e6,
                                 r.stepSeconds() / off.stepSeconds());
-                Row fp32 = find(rows, size, "fp32", 0), bf16 = find(rows, size, "bf16", 0);
+                Row fp32 = find(rows, size, "fp32", ActivationCheckpointing.OFF),
+                        bf16 = find(rows, size, "bf16", ActivationCheckpointing.OFF);
                 if (precision.equals("bf16") && fp32 != null && bf16 != null)
                     out.printf("  %s: bf16 step %.2fx faster than fp32%n", size, fp32.stepSeconds() / bf16.stepSeconds());
             }
         return rows;
     }
 
-    private static Row find(List<Row> rows, String size, String precision, int k) {
+    private static Row find(List<Row> rows, String size, String precision, ActivationCheckpointing k) {
         return rows.stream().filter(r -> r.size().equals(size) && r.precision().equals(precision)
-                && r.checkpointEvery() == k).findFirst().orElse(null);
+                && r.checkpointing().equals(k)).findFirst().orElse(null);
     }
 
-    private static Row probe(String size, int blocks, int checkpointEvery, String precision, int steps)
+    private static Row probe(String size, int blocks, ActivationCheckpointing checkpointing, String precision, int steps)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -134,7 +137,7 @@ public final class TrainBenchmark {
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cache != null) cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName(), size,
-                String.valueOf(blocks), String.valueOf(checkpointEvery), precision, String.valueOf(steps)));
+                String.valueOf(blocks), checkpointing.spec(), precision, String.valueOf(steps)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
         // The child uses this process's thread count for every native pool (OpenBLAS reads the OpenMP variable).
@@ -151,7 +154,7 @@ public final class TrainBenchmark {
         Map<StepPhases.Phase, Double> phases = new EnumMap<>(StepPhases.Phase.class);
         for (StepPhases.Phase phase : StepPhases.Phase.values())
             phases.put(phase, Double.parseDouble(kv.get(phase.name().toLowerCase() + "_seconds")));
-        return new Row(size, checkpointEvery, precision, Double.parseDouble(kv.get("step_seconds")),
+        return new Row(size, checkpointing, precision, Double.parseDouble(kv.get("step_seconds")),
                 Double.parseDouble(kv.get("inference_seconds")),
                 3 * Double.parseDouble(kv.get("forward_flops")) / (Double.parseDouble(kv.get("gemm_tflops")) * 1e12),
                 phases, Long.parseLong(kv.get("rss_before")), Long.parseLong(kv.get("peak_rss")));
@@ -162,7 +165,7 @@ public final class TrainBenchmark {
         public static void main(String[] args) {
             WalrusConfig c = ModelSizes.byName(args[0]);
             int blocks = Integer.parseInt(args[1]);
-            int checkpointEvery = Integer.parseInt(args[2]);
+            ActivationCheckpointing checkpointing = ActivationCheckpointing.parse(args[2]);
             DType autocast = args[3].equals("bf16") ? DType.BFLOAT16 : null;
             int steps = Integer.parseInt(args[4]);
             if (blocks > 0)
@@ -185,7 +188,7 @@ public final class TrainBenchmark {
                 StepPhases counted = i > 0 ? phases : new StepPhases();
                 long t0 = System.nanoTime();
                 try (NativeScope scope = NativeScope.open()) {
-                    Backpropagation.run(model, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT, 1.0, checkpointEvery,
+                    Backpropagation.run(model, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT, 1.0, checkpointing,
                             autocast, counted).lossX100().itemDouble();
                 }
                 long t1 = System.nanoTime();

@@ -18,7 +18,7 @@ import org.walrusjava.io.SchedulerOptions;
  * @param nInput history frames per window (scaled per dataset by step_downsample_factor)
  * @param minStride smallest time stride between frames, and maxStride the largest (drawn per window)
  * @param augment rotate every training batch by a random proper cube rotation (tensor-law aware)
- * @param activationCheckpointing blocks per recomputed segment, 0 to keep all activations
+ * @param activationCheckpointing which activations are recomputed instead of kept
  * @param precision FP32, or BF16 autocast of the forward pass (weights, optimizer and loss stay fp32)
  * @param saveEvery optimizer steps between periodic checkpoints (a checkpoint is also written at the end)
  * @param validateEvery optimizer steps between validation rollouts, 0 for none
@@ -40,7 +40,7 @@ public record TrainingOptions(
         int minStride,
         int maxStride,
         boolean augment,
-        int activationCheckpointing,
+        ActivationCheckpointing activationCheckpointing,
         Precision precision,
         long seed,
         int saveEvery,
@@ -101,7 +101,8 @@ public record TrainingOptions(
      * optimizer, lr_scheduler, model.gradient_checkpointing_freq. Keys this project adds, all optional (write them
      * as +trainer.key=value overrides): trainer.steps, trainer.augment, trainer.seed, trainer.save_every,
      * trainer.keep_checkpoints, trainer.validate_every, trainer.validation_trajectories, trainer.validation_steps,
-     * trainer.freeze, trainer.lr_multipliers (a part -> factor mapping).
+     * trainer.freeze, trainer.lr_multipliers (a part -> factor mapping), trainer.activation_recompute (full or
+     * selective, with model.gradient_checkpointing_freq).
      */
     public static TrainingOptions fromConfig(ExperimentConfig c) {
         var t = c.trainer();
@@ -127,7 +128,7 @@ public record TrainingOptions(
                         c.optimizer().weightDecay()),
                 schedule, d.nStepsInput(), d.minDtStride(), d.maxDtStride(),
                 c.findBoolean("trainer.augment").orElse(true),
-                c.model().gradientCheckpointingFreq(), precision,
+                checkpointing(c), precision,
                 number(c, "trainer.seed").map(Number::longValue).orElse(0L),
                 number(c, "trainer.save_every").map(Number::intValue).orElse((int) stepsPerEpoch),
                 number(c, "trainer.keep_checkpoints").map(Number::intValue).orElse(2),
@@ -137,6 +138,15 @@ public record TrainingOptions(
                 c.find("trainer.freeze").map(Object::toString).orElse(""),
                 multipliers(c),
                 number(c, "trainer.sampling_group").map(Number::intValue).orElse(1));
+    }
+
+    private static ActivationCheckpointing checkpointing(ExperimentConfig c) {
+        String recompute = c.find("trainer.activation_recompute").map(Object::toString).orElse("full");
+        try {
+            return ActivationCheckpointing.of(c.model().gradientCheckpointingFreq(), recompute);
+        } catch (UserError e) {
+            throw new UserError(c.source() + ": trainer." + e.getMessage());
+        }
     }
 
     private static Schedule schedule(ExperimentConfig c, SchedulerOptions s, boolean perStep, long stepsPerEpoch) {
@@ -179,7 +189,8 @@ public record TrainingOptions(
     /** Field-by-field changes to a {@link TrainingOptions}. */
     public static final class Builder {
         public long steps;
-        public int batchSize, gradAccSteps, minimumContext, nInput, minStride, maxStride, activationCheckpointing;
+        public int batchSize, gradAccSteps, minimumContext, nInput, minStride, maxStride;
+        public ActivationCheckpointing activationCheckpointing;
         public int saveEvery, keepCheckpoints, validateEvery, validationTrajectories, validationSteps, samplingGroup;
         public double clipGradient;
         public AdamW.Settings optimizer;

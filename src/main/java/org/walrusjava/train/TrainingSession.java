@@ -49,6 +49,10 @@ public final class TrainingSession implements AutoCloseable {
                 && progress != null)
             progress.println("note: this CPU has no bf16 product instructions (AVX-512 BF16, AMX or Arm BF16), so bf16 "
                     + "autocast runs slower than fp32 here; `walrus bench` measures both GEMM rates");
+        if (o.activationCheckpointing().selective() && (o.precision() == TrainingOptions.Precision.BF16 || device.isCuda())
+                && progress != null)
+            progress.println("note: selective activation checkpointing keeps fp32 CPU projections only; with bf16 "
+                    + "autocast or on a GPU each segment is recomputed in full");
 
         List<Path> paths = dataPaths(config);
         FieldVocabulary base = FieldVocabulary.of(config.vocabulary());

@@ -17,7 +17,7 @@ class TrainBenchmarkTest {
     void tinyStepTimesAndCheckpointingMemorySaving() throws Exception {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<TrainBenchmark.Row> rows = TrainBenchmark.run(new PrintStream(text, true, StandardCharsets.UTF_8),
-                List.of("tiny"), 8, new int[] {0, 1}, List.of("fp32"), 1);
+                List.of("tiny"), 8, List.of(ActivationCheckpointing.OFF, new ActivationCheckpointing(1, false)), List.of("fp32"), 1);
         System.out.print(text.toString(StandardCharsets.UTF_8));
         assertEquals(2, rows.size());
         TrainBenchmark.Row off = rows.get(0), on = rows.get(1);

@@ -29,7 +29,7 @@ class TrainingOptionsTest {
         assertEquals(1, o.minStride());
         assertEquals(5, o.maxStride());
         assertTrue(o.augment());
-        assertEquals(2, o.activationCheckpointing());
+        assertEquals(new ActivationCheckpointing(2, false), o.activationCheckpointing());
         assertEquals(TrainingOptions.Precision.FP32, o.precision());
         // an "epoch" is 2000 micro-batches = 500 optimizer steps; 200 epochs
         assertEquals(500, o.schedule().stepsPerEpoch());
@@ -57,5 +57,22 @@ class TrainingOptionsTest {
         UserError sgd = assertThrows(UserError.class,
                 () -> TrainingOptions.fromConfig(released("optimizer._target_=torch.optim.SGD")));
         assertTrue(sgd.getMessage().contains("AdamW"), sgd.getMessage());
+    }
+
+    @Test
+    void activationCheckpointingChoices() {
+        assertEquals(new ActivationCheckpointing(2, true),
+                TrainingOptions.fromConfig(released("+trainer.activation_recompute=selective")).activationCheckpointing());
+        UserError partial = assertThrows(UserError.class,
+                () -> TrainingOptions.fromConfig(released("+trainer.activation_recompute=partial")));
+        assertEquals(TrainerResumeTest.CONFIG + ": trainer.activation_recompute 'partial' is not one of full, selective",
+                partial.getMessage());
+        assertEquals(new ActivationCheckpointing(3, true), ActivationCheckpointing.parse("3:selective"));
+        assertEquals(new ActivationCheckpointing(3, false), ActivationCheckpointing.parse(" 3 "));
+        assertEquals(ActivationCheckpointing.OFF, ActivationCheckpointing.parse("0"));
+        assertEquals("1:selective", ActivationCheckpointing.parse("1:selective").spec());
+        assertEquals("every 1, selective", ActivationCheckpointing.parse("1:selective").describe());
+        assertThrows(UserError.class, () -> ActivationCheckpointing.parse("one"));
+        assertThrows(UserError.class, () -> ActivationCheckpointing.parse("-1"));
     }
 }
