@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println(tunables != null ? "native allocator: GLIBC_TUNABLES=" + tunables
                 : "native allocator: glibc defaults (large tensors are faulted in afresh on every allocation; "
                         + "bin/walrus sets GLIBC_TUNABLES, see bin/native-env)");
+        String spin = System.getenv("GOMP_SPINCOUNT");
+        System.out.println(spin != null ? "OpenMP idle spin: GOMP_SPINCOUNT=" + spin
+                : "OpenMP idle spin: libgomp's default (idle threads spin on cores the row-split products need; "
+                        + "bin/walrus sets GOMP_SPINCOUNT, see bin/native-env)");
         switch (what) {
             case "model" -> model(where);
             case "data" -> {

@@ -32,6 +32,8 @@ public record Machine(Map<String, String> facts) {
         String tunables = System.getenv("GLIBC_TUNABLES");
         f.put("allocator", tunables == null ? "glibc defaults (bin/native-env sets GLIBC_TUNABLES)"
                 : "GLIBC_TUNABLES=" + tunables);
+        String spin = System.getenv("GOMP_SPINCOUNT");
+        f.put("openmp spin", spin == null ? "libgomp default (bin/native-env sets GOMP_SPINCOUNT)" : "GOMP_SPINCOUNT=" + spin);
         f.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         f.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
