@@ -84,6 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
                     return DistBenchmark.launch(System.out, System.err);
                 try (DataParallel ranks = DataParallel.fromEnvironment()) {
                     DistBenchmark.measure(ranks, runs, System.out);
+                    DistBenchmark.memory(ranks, System.out);
                 }
             }
             default -> throw new org.walrusjava.UserError("unknown benchmark '" + what

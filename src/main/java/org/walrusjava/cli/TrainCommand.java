@@ -140,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
                         describe(session.spec().options()),
                         ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
-                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", optimizer state sharded" : "") : "");
+                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", gradients and optimizer state sharded (ZeRO-2)" : "") : "");
             Trainer.Result r = trainer.train(until);
             stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",

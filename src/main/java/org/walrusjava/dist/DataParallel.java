@@ -29,9 +29,11 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * How the ranks share the training state (the released config's distribution.distribution_type). REPLICATED
-     * (ddp): every rank keeps all optimizer moments. SHARDED (fsdp, hsdp): each parameter's moments live on one rank
-     * only, which updates it and broadcasts the result (ZeRO stage 1: optimizer state sharded; gradients are still
-     * summed in full on every rank and weights are not sharded).
+     * (ddp): every rank receives all summed gradients and keeps all optimizer moments. SHARDED (fsdp, hsdp; ZeRO
+     * stage 2): each parameter has one owner rank, which alone receives its summed gradient (the others drop theirs
+     * once sent), keeps its moments, updates it and broadcasts the result; so at the optimizer step each rank holds
+     * about 1/N of the gradients and moments. Weights are not sharded (no ZeRO-3 / FSDP proper), and every rank
+     * accumulates all gradients during the micro-batches' backward.
      */
     public enum Mode {
         REPLICATED, SHARDED;
@@ -183,11 +185,15 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Sums the gradients of these leaves over all ranks (bucketed all-reduce, after the micro-batches' backward). */
-    public void sumGradients(List<Tensor> leaves) {
+    /**
+     * Sums the gradients of these leaves over all ranks, bucketed, after the micro-batches' backward: onto every rank
+     * when {@code owners} is null, else each onto its owner alone ({@link #owners}), the other ranks dropping theirs.
+     */
+    public void sumGradients(List<Tensor> leaves, int[] owners) {
         if (group == null) return;
         try (Autograd off = Autograd.off()) {
-            exchange("all-reduce of the gradients", () -> group.allReduceGradients(leaves, BUCKET_BYTES));
+            exchange(owners == null ? "all-reduce of the gradients" : "reduction of the gradients onto their owners",
+                    () -> group.sumGradients(leaves, BUCKET_BYTES, owners));
         }
     }
 

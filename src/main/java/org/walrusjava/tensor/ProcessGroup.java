@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.ReduceOptions;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.TensorVector;
@@ -44,6 +45,9 @@ public final class ProcessGroup implements AutoCloseable {
             super(message, cause);
         }
     }
+
+    /** The root of a bucket whose sums every rank receives. */
+    private static final int ALL = -1;
 
     private final TCPStore store;
     private final ProcessGroupGloo gloo;
@@ -132,47 +136,67 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     /**
-     * Sums the gradients of {@code leaves} across the group, {@code bucketBytes} at a time (one all-reduce per bucket
-     * of consecutive gradients, flattened into one buffer). A leaf that has a gradient on some rank only gets one
-     * of zeros on the others first, and one that has none anywhere keeps none, so every rank ends with the same
-     * gradients as one process that ran all the ranks' micro-batches.
+     * Sums the gradients of {@code leaves} across the group, {@code bucketBytes} at a time (one collective per bucket
+     * of gradients, flattened into one buffer). With {@code owners} null every rank ends with every sum (all-reduce).
+     * Otherwise leaf i's sum reaches rank owners[i] alone (a reduce per bucket of one owner's leaves) and the other
+     * ranks drop their gradient of it once sent, so each rank keeps only the gradients it will apply. A leaf that has
+     * a gradient on some rank only gets one of zeros on the others first, and one that has none anywhere keeps none,
+     * so the sums are those of one process that ran all the ranks' micro-batches.
      */
-    public void allReduceGradients(List<Tensor> leaves, long bucketBytes) {
+    public void sumGradients(List<Tensor> leaves, long bucketBytes, int[] owners) {
         try (NativeScope scope = NativeScope.open()) {
             float[] defined = new float[leaves.size()];
             for (int i = 0; i < defined.length; i++) defined[i] = leaves.get(i).t.grad().defined() ? 1 : 0;
             Tensor anywhere = Tensor.of(defined, defined.length);
             allReduce(anywhere, Reduction.MAX);
             float[] any = anywhere.toFloatArray();
-            List<org.bytedeco.pytorch.Tensor> bucket = new ArrayList<>();
-            long bytes = 0;
-            for (int i = 0; i < leaves.size(); i++) {
-                if (any[i] == 0) continue;
-                org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
-                if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
-                org.bytedeco.pytorch.Tensor grad = leaf.mutable_grad();
-                bucket.add(grad);
-                bytes += grad.numel() * grad.element_size();
-                if (bytes >= bucketBytes) {
-                    sumBucket(bucket);
-                    bucket.clear();
-                    bytes = 0;
+            // every rank walks the owners in the same order, so that all issue the same collectives
+            int[] roots = owners == null ? new int[] {ALL} : java.util.stream.IntStream.range(0, size).toArray();
+            for (int root : roots) {
+                List<Tensor> bucket = new ArrayList<>();
+                long bytes = 0;
+                for (int i = 0; i < leaves.size(); i++) {
+                    if (any[i] == 0 || (owners != null && owners[i] != root)) continue;
+                    org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
+                    if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
+                    bucket.add(leaves.get(i));
+                    bytes += leaf.numel() * leaf.element_size();
+                    if (bytes >= bucketBytes) {
+                        sumBucket(bucket, root);
+                        bucket.clear();
+                        bytes = 0;
+                    }
                 }
+                if (!bucket.isEmpty()) sumBucket(bucket, root);
             }
-            if (!bucket.isEmpty()) sumBucket(bucket);
         }
     }
 
-    private void sumBucket(List<org.bytedeco.pytorch.Tensor> grads) {
+    private void sumBucket(List<Tensor> leaves, int root) {
         List<Tensor> flat = new ArrayList<>();
-        for (org.bytedeco.pytorch.Tensor g : grads) flat.add(new Tensor(g.reshape(-1)));
+        for (Tensor leaf : leaves) flat.add(new Tensor(leaf.t.grad().reshape(-1)));
         Tensor buffer = Tensor.cat(flat, 0);
-        allReduce(buffer, Reduction.SUM);
+        if (root == ALL) allReduce(buffer, Reduction.SUM);
+        else reduce(buffer, root);
         long offset = 0;
-        for (org.bytedeco.pytorch.Tensor g : grads) {
-            g.copy_(buffer.t.narrow(0, offset, g.numel()).view(g.sizes()));
-            offset += g.numel();
+        for (Tensor leaf : leaves) {
+            long n = leaf.numel();
+            if (root == ALL || root == rank) {
+                org.bytedeco.pytorch.Tensor g = leaf.t.mutable_grad();
+                g.copy_(buffer.t.narrow(0, offset, n).view(g.sizes()));
+            } else {
+                leaf.clearGrad();
+            }
+            offset += n;
         }
+    }
+
+    /** Sums {@code t} (contiguous, CPU) over the group into rank {@code root}'s; the others' {@code t} is then undefined. */
+    public void reduce(Tensor t, int root) {
+        ReduceOptions o = new ReduceOptions();
+        o.rootRank(root);
+        o.reduceOp(new ReduceOp(Reduction.SUM.op));
+        run(() -> gloo.reduce(new TensorVector(t.t), o)._wait());
     }
 
     private static void set(TCPStore store, String key, String value) {
