@@ -74,24 +74,33 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * The rank that updates each parameter (by index): all ranks' own in replicated mode or alone (null), else
-     * parameters dealt largest first to the rank with the fewest elements so far, so the moments split evenly.
+     * parameters dealt largest first to the rank with the fewest elements so far, so the gradients and moments split
+     * evenly. Each group of parameters that train together (the steps of one dimensionality, say) is dealt on its own
+     * loads, ties going to the rank with the fewest elements overall, so that not only the totals split evenly but
+     * also the gradients of a step that trains only some groups.
+     *
+     * @param groups a group number per parameter
      */
-    public int[] owners(long[] sizes) {
+    public int[] owners(long[] sizes, int[] groups) {
         if (group == null || mode == Mode.REPLICATED) return null;
-        return deal(sizes, worldSize());
+        return deal(sizes, groups, worldSize());
     }
 
-    static int[] deal(long[] sizes, int ranks) {
+    static int[] deal(long[] sizes, int[] groups, int ranks) {
         Integer[] order = new Integer[sizes.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
         long[] load = new long[ranks];
+        Map<Integer, long[]> groupLoads = new java.util.HashMap<>();
         int[] owner = new int[sizes.length];
         for (int i : order) {
+            long[] inGroup = groupLoads.computeIfAbsent(groups[i], g -> new long[ranks]);
             int least = 0;
-            for (int r = 1; r < load.length; r++) if (load[r] < load[least]) least = r;
+            for (int r = 1; r < ranks; r++)
+                if (inGroup[r] < inGroup[least] || (inGroup[r] == inGroup[least] && load[r] < load[least])) least = r;
             owner[i] = least;
             load[least] += sizes[i];
+            inGroup[least] += sizes[i];
         }
         return owner;
     }

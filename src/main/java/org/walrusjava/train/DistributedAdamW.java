@@ -32,7 +32,8 @@ public final class DistributedAdamW implements AutoCloseable {
         this.parameters = List.copyOf(parameters);
         this.leaves = parameters.stream().map(TrainableParameter::value).toList();
         this.ranks = ranks;
-        this.owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray());
+        this.owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray(),
+                parameters.stream().mapToInt(p -> ModelParts.trainedOnlyBy(p.name())).toArray());
         List<TrainableParameter> own = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++)
             if (owners == null || owners[i] == ranks.rank()) own.add(parameters.get(i));

@@ -41,7 +41,7 @@ class GradientShardingTest {
                 if (has) leaf.mul(Tensor.of(grad, grad.length)).sum().backward();
             }
             List<Tensor> leaves = parameters.stream().map(TrainableParameter::value).toList();
-            int[] owners = sharded ? ranks.owners(SIZES) : null;
+            int[] owners = sharded ? ranks.owners(SIZES, new int[SIZES.length]) : null;
             ranks.sumGradients(leaves, owners);
             double norm = GradientClipping.clip(parameters, 0, sharded ? ranks::sumInPlace : alone -> {});
             float[][] held = new float[leaves.size()][];
@@ -79,7 +79,7 @@ class GradientShardingTest {
     void eachGradientSumReachesItsOwnerAloneAndTheNormIsTheJointOne() throws Exception {
         List<Held> sharded = onTwoRanks(true);
         List<Held> replicated = onTwoRanks(false);
-        int[] owners = DataParallel.deal(SIZES, 2);
+        int[] owners = DataParallel.deal(SIZES, new int[SIZES.length], 2);
         assertArrayEquals(new int[] {0, 1, 0, 1}, owners);
         for (int r = 0; r < 2; r++) {
             Held full = replicated.get(r), mine = sharded.get(r);
