@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.train.ActivationCheckpointing;
 import org.walrusjava.train.RunSpec;
 import org.walrusjava.train.Trainer;
@@ -119,7 +120,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DataParallel ranks = DataParallel.fromEnvironment()) {
+        Device where = resume != null ? Device.parse(RunSpec.read(resume).device()) : device.parse();
+        try (DataParallel ranks = DataParallel.fromEnvironment(where)) {
             return train(ranks);
         }
     }

@@ -10,6 +10,7 @@ import java.util.zip.CRC32;
 import org.walrusjava.UserError;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.ProcessGroup;
 import org.walrusjava.tensor.Tensor;
@@ -126,21 +127,35 @@ public final class DataParallel implements AutoCloseable {
         return new DataParallel(Rendezvous.single(), null, Duration.ZERO);
     }
 
-    /** Joins the ranks that the environment describes (see {@link Rendezvous#fromEnvironment}). */
-    public static DataParallel fromEnvironment() {
-        return join(Rendezvous.fromEnvironment(System.getenv()), System.getenv());
+    /**
+     * Joins the ranks that the environment describes (see {@link Rendezvous#fromEnvironment}), to train on
+     * {@code device}.
+     */
+    public static DataParallel fromEnvironment(Device device) {
+        return join(Rendezvous.fromEnvironment(System.getenv()), System.getenv(), device);
     }
 
-    /** Meets the other ranks (rank 0 serves the store); all must have been started with the same world size. */
-    public static DataParallel join(Rendezvous r, Map<String, String> env) {
+    /**
+     * Meets the other ranks (rank 0 serves the store); all must have been started with the same world size. They
+     * exchange over Gloo when training on the CPU and over NCCL on CUDA devices (the GPU build only; never yet run).
+     */
+    public static DataParallel join(Rendezvous r, Map<String, String> env, Device device) {
         if (!r.distributed()) return single();
+        // before the rendezvous, so that the ranks stop at once rather than after its timeout
+        if (device.isCuda() && !ProcessGroup.ncclBuilt())
+            throw new UserError("rank " + r.rank() + ": several ranks on " + device + " exchange over NCCL, which this "
+                    + "build lacks (CPU libtorch); build with the gpu profile: WALRUS_MAVEN_PROFILE=gpu bin/walrus ..., "
+                    + "or mvn -Pgpu");
         Duration rendezvous = seconds(env, "WALRUS_DIST_RENDEZVOUS_TIMEOUT", 300);
         Duration collectives = seconds(env, "WALRUS_DIST_TIMEOUT", 1800);
         String at = r.masterAddr() + ":" + r.masterPort();
         ProcessGroup g;
         try {
-            g = ProcessGroup.gloo(r.masterAddr(), r.masterPort(), localHost(r, env), r.rank(), r.worldSize(), rendezvous,
-                    collectives);
+            g = device.isCuda()
+                    ? ProcessGroup.nccl(r.masterAddr(), r.masterPort(), device, r.rank(), r.worldSize(), rendezvous,
+                            collectives)
+                    : ProcessGroup.gloo(r.masterAddr(), r.masterPort(), localHost(r, env), r.rank(), r.worldSize(),
+                            rendezvous, collectives);
         } catch (ProcessGroup.Failure e) {
             throw new UserError("rank " + r.rank() + ": " + rendezvousProblem(e.getMessage(), r, at, rendezvous), e);
         }

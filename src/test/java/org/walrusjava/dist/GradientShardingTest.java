@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
 import org.walrusjava.train.GradientClipping;
@@ -62,7 +63,7 @@ class GradientShardingTest {
                 int rank = r;
                 ranks.add(pool.submit(() -> {
                     try (DataParallel dp = DataParallel.join(new Rendezvous("127.0.0.1", port, rank, 2, rank, 2),
-                            Map.of("WALRUS_DIST_RENDEZVOUS_TIMEOUT", "60", "WALRUS_DIST_TIMEOUT", "60"))) {
+                            Map.of("WALRUS_DIST_RENDEZVOUS_TIMEOUT", "60", "WALRUS_DIST_TIMEOUT", "60"), Device.CPU)) {
                         return sumOnRank(dp.mode(sharded ? DataParallel.Mode.SHARDED : DataParallel.Mode.REPLICATED), sharded);
                     }
                 }));

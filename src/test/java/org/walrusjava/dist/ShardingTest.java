@@ -1,10 +1,14 @@
 package org.walrusjava.dist;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.walrusjava.UserError;
+import org.walrusjava.tensor.Device;
+import org.walrusjava.tensor.ProcessGroup;
 
 class ShardingTest {
     @Test
@@ -41,6 +45,21 @@ class ShardingTest {
     @Test
     void aSingleProcessOwnsEverything() {
         assertNull(DataParallel.single().mode(DataParallel.Mode.SHARDED).owners(new long[] {5, 3}, new int[2]));
-        assertNull(DataParallel.join(Rendezvous.single(), Map.of()).owners(new long[] {5}, new int[1]));
+        assertNull(DataParallel.join(Rendezvous.single(), Map.of(), Device.CPU).owners(new long[] {5}, new int[1]));
+    }
+
+    @Test
+    void ranksOnCudaNeedNcclWhichTheCpuBuildRefusesInOneLineBeforeTheRendezvous() throws Exception {
+        assumeFalse(ProcessGroup.ncclBuilt(), "the GPU build has NCCL");
+        Device cuda = new Device("cuda", 0);
+        int port = DataParallelTrainingTest.freePort();
+        UserError e = assertThrows(UserError.class, () -> DataParallel.join(new Rendezvous("127.0.0.1", port, 0, 2, 0, 2),
+                Map.of(), cuda));
+        assertEquals("rank 0: several ranks on cuda:0 exchange over NCCL, which this build lacks (CPU libtorch); build "
+                + "with the gpu profile: WALRUS_MAVEN_PROFILE=gpu bin/walrus ..., or mvn -Pgpu", e.getMessage());
+        // the process group itself, asked anyway, fails as an exception rather than a crash
+        ProcessGroup.Failure f = assertThrows(ProcessGroup.Failure.class, () -> ProcessGroup.nccl("127.0.0.1", port, cuda,
+                0, 1, Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        assertTrue(f.getMessage().contains("org.bytedeco.cuda.presets.nccl"), f.getMessage());
     }
 }
