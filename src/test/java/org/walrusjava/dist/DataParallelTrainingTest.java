@@ -207,6 +207,42 @@ class DataParallelTrainingTest {
         }
     }
 
+    @Test
+    void aRankLeftAloneStopsAfterTheRendezvousTimeoutSayingWhoJoined() throws Exception {
+        List<Process> alone = new ArrayList<>();
+        List<String> ports = new ArrayList<>();
+        long started = System.nanoTime();
+        // rank 0 serves a store that no other rank reaches; rank 1, on another port, finds no rank 0 to reach
+        for (int rank = 0; rank < 2; rank++) {
+            List<String> cmd = new ArrayList<>(Launcher.javaCommand());
+            cmd.add("train");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(ENV);
+            ports.add(String.valueOf(freePort()));
+            pb.environment().putAll(Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", ports.get(rank), "RANK",
+                    String.valueOf(rank), "WORLD_SIZE", "2", "WALRUS_DIST_RENDEZVOUS_TIMEOUT", "3"));
+            alone.add(pb.start());
+        }
+        String[] expected = {
+                "walrus: rank 0: rendezvous at 127.0.0.1:" + ports.get(0) + " timed out after 3 s "
+                        + "(WALRUS_DIST_RENDEZVOUS_TIMEOUT) waiting for all 2 ranks [1 of 2 joined]\n",
+                "walrus: rank 1: no rank 0 answered at 127.0.0.1:" + ports.get(1) + " within 3 s "
+                        + "(WALRUS_DIST_RENDEZVOUS_TIMEOUT) ["};
+        StringBuilder said = new StringBuilder();
+        for (int rank = 0; rank < 2; rank++) {
+            Process p = alone.get(rank);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "rank " + rank + " still waits after 30 s");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.exitValue(), out);
+            String last = out.lines().reduce((a, b) -> b).orElse("");
+            assertTrue((last + "\n").startsWith(expected[rank]), out);
+            assertEquals(1, out.lines().filter(l -> l.startsWith("walrus:")).count(), "one line: " + out);
+            said.append(last).append('\n');
+        }
+        System.out.printf("data parallel: ranks left alone stopped %.1f s after they started (rendezvous timeout 3 s):%n%s",
+                (System.nanoTime() - started) / 1e9, said);
+    }
+
     static double field(String jsonLine, String name) {
         return Double.parseDouble(jsonLine.replaceFirst(".*\"" + name + "\":([-0-9.eE+NaIinfty]+).*", "$1"));
     }
