@@ -86,8 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "dist" -> {
                 if (System.getenv("WORLD_SIZE") == null && System.getenv("SLURM_NTASKS") == null)
                     return DistBenchmark.launch(System.out, System.err);
-                try (DataParallel ranks = DataParallel.fromEnvironment()) {
+                try (DataParallel ranks = DataParallel.fromEnvironment(Device.CPU)) {
                     DistBenchmark.measure(ranks, runs, System.out);
+                    DistBenchmark.memory(ranks, System.out);
                 }
             }
             default -> throw new org.walrusjava.UserError("unknown benchmark '" + what

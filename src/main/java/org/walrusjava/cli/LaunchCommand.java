@@ -1,11 +1,16 @@
 package org.walrusjava.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.dist.Launcher;
+import org.walrusjava.train.TrainingCheckpoint;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +40,11 @@ public final class LaunchCommand implements Callable<Integer> {
             description = "where rank 0 serves the rendezvous (default ${DEFAULT-VALUE})")
     String master;
 
+    @Option(names = "--max-restarts", paramLabel = "K", defaultValue = "0", description = "when a rank fails, stop "
+            + "all and start them again from the run's latest checkpoint (walrus train --resume), up to K times "
+            + "(default 0; one node only)")
+    int maxRestarts;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the walrus command and its arguments")
     List<String> command = new ArrayList<>();
 
@@ -44,7 +54,44 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new UserError("walrus launch runs 'train' (got '" + command.get(0) + "'); other commands run in one process");
         if (nnodes > 1 && Launcher.Plan.host(master).equals("127.0.0.1"))
             throw new UserError("--nnodes " + nnodes + " needs --master ADDR:PORT with an address the other nodes reach");
+        if (maxRestarts < 0) throw new UserError("--max-restarts is " + maxRestarts + "; it must be 0 or more");
+        if (maxRestarts > 0 && nnodes > 1)
+            throw new UserError("--max-restarts restarts this node's ranks only, not the other nodes'; with --nnodes "
+                    + nnodes + " start every node's launch again with train --resume DIR");
         Launcher.Plan plan = new Launcher.Plan(nproc, nnodes, nodeRank, Launcher.Plan.host(master), Launcher.Plan.port(master));
-        return Launcher.start(plan, command, Map.of(), System.out).waitFor(System.err);
+        return supervise(plan, command, maxRestarts, System.out, System.err);
+    }
+
+    /**
+     * Runs the ranks and, each time one fails, all of them again from the run's latest checkpoint, up to
+     * {@code maxRestarts} times; returns the last attempt's exit code.
+     */
+    static int supervise(Launcher.Plan plan, List<String> command, int maxRestarts, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
+        List<String> args = command;
+        for (int restart = 1; ; restart++) {
+            int code = Launcher.start(plan, args, Map.of(), out).waitFor(err);
+            if (code == 0 || restart > maxRestarts) return code;
+            args = resumed(command);
+            if (args == null) {
+                err.println("walrus launch: no checkpoint of the run yet, so no restart");
+                return code;
+            }
+            err.printf("walrus launch: restart %d of %d: walrus %s%n", restart, maxRestarts, String.join(" ", args));
+        }
+    }
+
+    /** `train --resume DIR` with the command's step options, or null when the run has no checkpoint to resume. */
+    private static List<String> resumed(List<String> command) {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs(command.subList(1, command.size()).toArray(String[]::new));
+        Path dir = train.resume != null ? train.resume : train.out;
+        if (dir == null || TrainingCheckpoint.resolve(dir.resolve("checkpoints"), TrainingCheckpoint.LATEST).isEmpty())
+            return null;
+        List<String> args = new ArrayList<>(List.of("train", "--resume", dir.toString()));
+        if (train.steps != null) args.addAll(List.of("--steps", train.steps.toString()));
+        if (train.stopAt != null) args.addAll(List.of("--stop-at", train.stopAt.toString()));
+        if (train.export != null) args.addAll(List.of("--export", train.export.toString()));
+        return args;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.dist.DataParallel;
 import org.walrusjava.io.ExperimentConfig;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.train.ActivationCheckpointing;
 import org.walrusjava.train.RunSpec;
 import org.walrusjava.train.Trainer;
@@ -119,7 +120,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DataParallel ranks = DataParallel.fromEnvironment()) {
+        Device where = resume != null ? Device.parse(RunSpec.read(resume).device()) : device.parse();
+        try (DataParallel ranks = DataParallel.fromEnvironment(where)) {
             return train(ranks);
         }
     }
@@ -140,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
                         describe(session.spec().options()),
                         ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
-                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", optimizer state sharded" : "") : "");
+                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", gradients and optimizer state sharded (ZeRO-2)" : "") : "");
             Trainer.Result r = trainer.train(until);
             stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",

@@ -10,6 +10,7 @@ import java.util.zip.CRC32;
 import org.walrusjava.UserError;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.DType;
+import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.ProcessGroup;
 import org.walrusjava.tensor.Tensor;
@@ -29,9 +30,11 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * How the ranks share the training state (the released config's distribution.distribution_type). REPLICATED
-     * (ddp): every rank keeps all optimizer moments. SHARDED (fsdp, hsdp): each parameter's moments live on one rank
-     * only, which updates it and broadcasts the result (ZeRO stage 1: optimizer state sharded; gradients are still
-     * summed in full on every rank and weights are not sharded).
+     * (ddp): every rank receives all summed gradients and keeps all optimizer moments. SHARDED (fsdp, hsdp; ZeRO
+     * stage 2): each parameter has one owner rank, which alone receives its summed gradient (the others drop theirs
+     * once sent), keeps its moments, updates it and broadcasts the result; so at the optimizer step each rank holds
+     * about 1/N of the gradients and moments. Weights are not sharded (no ZeRO-3 / FSDP proper), and every rank
+     * accumulates all gradients during the micro-batches' backward.
      */
     public enum Mode {
         REPLICATED, SHARDED;
@@ -72,24 +75,33 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * The rank that updates each parameter (by index): all ranks' own in replicated mode or alone (null), else
-     * parameters dealt largest first to the rank with the fewest elements so far, so the moments split evenly.
+     * parameters dealt largest first to the rank with the fewest elements so far, so the gradients and moments split
+     * evenly. Each group of parameters that train together (the steps of one dimensionality, say) is dealt on its own
+     * loads, ties going to the rank with the fewest elements overall, so that not only the totals split evenly but
+     * also the gradients of a step that trains only some groups.
+     *
+     * @param groups a group number per parameter
      */
-    public int[] owners(long[] sizes) {
+    public int[] owners(long[] sizes, int[] groups) {
         if (group == null || mode == Mode.REPLICATED) return null;
-        return deal(sizes, worldSize());
+        return deal(sizes, groups, worldSize());
     }
 
-    static int[] deal(long[] sizes, int ranks) {
+    static int[] deal(long[] sizes, int[] groups, int ranks) {
         Integer[] order = new Integer[sizes.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
         long[] load = new long[ranks];
+        Map<Integer, long[]> groupLoads = new java.util.HashMap<>();
         int[] owner = new int[sizes.length];
         for (int i : order) {
+            long[] inGroup = groupLoads.computeIfAbsent(groups[i], g -> new long[ranks]);
             int least = 0;
-            for (int r = 1; r < load.length; r++) if (load[r] < load[least]) least = r;
+            for (int r = 1; r < ranks; r++)
+                if (inGroup[r] < inGroup[least] || (inGroup[r] == inGroup[least] && load[r] < load[least])) least = r;
             owner[i] = least;
             load[least] += sizes[i];
+            inGroup[least] += sizes[i];
         }
         return owner;
     }
@@ -115,21 +127,35 @@ public final class DataParallel implements AutoCloseable {
         return new DataParallel(Rendezvous.single(), null, Duration.ZERO);
     }
 
-    /** Joins the ranks that the environment describes (see {@link Rendezvous#fromEnvironment}). */
-    public static DataParallel fromEnvironment() {
-        return join(Rendezvous.fromEnvironment(System.getenv()), System.getenv());
+    /**
+     * Joins the ranks that the environment describes (see {@link Rendezvous#fromEnvironment}), to train on
+     * {@code device}.
+     */
+    public static DataParallel fromEnvironment(Device device) {
+        return join(Rendezvous.fromEnvironment(System.getenv()), System.getenv(), device);
     }
 
-    /** Meets the other ranks (rank 0 serves the store); all must have been started with the same world size. */
-    public static DataParallel join(Rendezvous r, Map<String, String> env) {
+    /**
+     * Meets the other ranks (rank 0 serves the store); all must have been started with the same world size. They
+     * exchange over Gloo when training on the CPU and over NCCL on CUDA devices (the GPU build only; never yet run).
+     */
+    public static DataParallel join(Rendezvous r, Map<String, String> env, Device device) {
         if (!r.distributed()) return single();
+        // before the rendezvous, so that the ranks stop at once rather than after its timeout
+        if (device.isCuda() && !ProcessGroup.ncclBuilt())
+            throw new UserError("rank " + r.rank() + ": several ranks on " + device + " exchange over NCCL, which this "
+                    + "build lacks (CPU libtorch); build with the gpu profile: WALRUS_MAVEN_PROFILE=gpu bin/walrus ..., "
+                    + "or mvn -Pgpu");
         Duration rendezvous = seconds(env, "WALRUS_DIST_RENDEZVOUS_TIMEOUT", 300);
         Duration collectives = seconds(env, "WALRUS_DIST_TIMEOUT", 1800);
         String at = r.masterAddr() + ":" + r.masterPort();
         ProcessGroup g;
         try {
-            g = ProcessGroup.gloo(r.masterAddr(), r.masterPort(), localHost(r, env), r.rank(), r.worldSize(), rendezvous,
-                    collectives);
+            g = device.isCuda()
+                    ? ProcessGroup.nccl(r.masterAddr(), r.masterPort(), device, r.rank(), r.worldSize(), rendezvous,
+                            collectives)
+                    : ProcessGroup.gloo(r.masterAddr(), r.masterPort(), localHost(r, env), r.rank(), r.worldSize(),
+                            rendezvous, collectives);
         } catch (ProcessGroup.Failure e) {
             throw new UserError("rank " + r.rank() + ": " + rendezvousProblem(e.getMessage(), r, at, rendezvous), e);
         }
@@ -183,11 +209,15 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Sums the gradients of these leaves over all ranks (bucketed all-reduce, after the micro-batches' backward). */
-    public void sumGradients(List<Tensor> leaves) {
+    /**
+     * Sums the gradients of these leaves over all ranks, bucketed, after the micro-batches' backward: onto every rank
+     * when {@code owners} is null, else each onto its owner alone ({@link #owners}), the other ranks dropping theirs.
+     */
+    public void sumGradients(List<Tensor> leaves, int[] owners) {
         if (group == null) return;
         try (Autograd off = Autograd.off()) {
-            exchange("all-reduce of the gradients", () -> group.allReduceGradients(leaves, BUCKET_BYTES));
+            exchange(owners == null ? "all-reduce of the gradients" : "reduction of the gradients onto their owners",
+                    () -> group.sumGradients(leaves, BUCKET_BYTES, owners));
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -157,8 +158,10 @@ public final class Launcher {
     }
 
     private static void checkPortFree(Plan plan) {
-        try (ServerSocket s = new ServerSocket(plan.masterPort(), 1, InetAddress.getByName(plan.masterAddr()))) {
+        // as a server would bind it: the connections of a run that just ended (a restart) may linger in TIME_WAIT
+        try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(plan.masterAddr()), plan.masterPort()), 1);
         } catch (IOException e) {
             throw new UserError("port " + plan.masterPort() + " on " + plan.masterAddr() + " is in use or cannot be "
                     + "bound (" + e.getMessage() + "); choose another with --master ADDR:PORT");

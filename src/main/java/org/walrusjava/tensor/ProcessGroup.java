@@ -4,24 +4,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.ReduceOptions;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.nccl.ProcessGroupNCCL;
 
 /**
  * Processes that exchange tensors through libtorch's c10d: a TCPStore served by rank 0 for the rendezvous, and Gloo
- * (TCP, CPU tensors) for the collectives. This is the only class that touches the c10d bindings.
+ * (TCP, CPU tensors) or NCCL (CUDA tensors; the GPU build only, and never yet run) for the collectives. This is the
+ * only class that touches the c10d bindings.
  *
- * <p>The bytedeco bindings crash the JVM when a process group is built from a backend name alone, so Gloo is built
- * only through its (store, rank, size, options) constructor, with the network device named explicitly.
+ * <p>The bytedeco bindings crash the JVM when a process group is built from a backend name alone, so both are built
+ * only through their (store, rank, size, options) constructors, Gloo with the network device named explicitly.
  *
  * <p>Every failure of c10d (a peer that closed its connection, a timeout, a port in use) surfaces as a
  * {@link Failure} carrying the first line of libtorch's message; the caller names the rank and what it was doing.
@@ -45,14 +51,20 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
+    /** The root of a bucket whose sums every rank receives. */
+    private static final int ALL = -1;
+
     private final TCPStore store;
-    private final ProcessGroupGloo gloo;
+    private final Backend backend;
+    /** Where the backend's collectives take their tensors; others are copied there and back. */
+    private final Device device;
     private final int rank;
     private final int size;
 
-    private ProcessGroup(TCPStore store, ProcessGroupGloo gloo, int rank, int size) {
+    private ProcessGroup(TCPStore store, Backend backend, Device device, int rank, int size) {
         this.store = store;
-        this.gloo = gloo;
+        this.backend = backend;
+        this.device = device;
         this.rank = rank;
         this.size = size;
     }
@@ -66,6 +78,47 @@ public final class ProcessGroup implements AutoCloseable {
      */
     public static ProcessGroup gloo(String host, int port, String localHost, int rank, int size, Duration rendezvous,
             Duration collectives) {
+        return join(host, port, rank, size, rendezvous, store -> {
+            ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(new Milliseconds(collectives.toMillis()));
+            options.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHost)));
+            return new ProcessGroup(store, new ProcessGroupGloo(store, rank, size, options), Device.CPU, rank, size);
+        });
+    }
+
+    /**
+     * As {@link #gloo}, with NCCL between the ranks' CUDA devices, this rank's being {@code device}. Only where
+     * {@link #ncclBuilt()}: the CPU build names the NCCL classes but cannot load them.
+     */
+    public static ProcessGroup nccl(String host, int port, Device device, int rank, int size, Duration rendezvous,
+            Duration collectives) {
+        return join(host, port, rank, size, rendezvous, store -> Nccl.group(store, device, rank, size, collectives));
+    }
+
+    /** Whether this build's libtorch has NCCL: only the GPU build ships the CUDA presets that its classes need. */
+    public static boolean ncclBuilt() {
+        try {
+            Class.forName("org.bytedeco.cuda.presets.nccl", false, ProcessGroup.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Apart, so that nothing loads the NCCL classes before {@link #ncclBuilt()} has been asked. */
+    private static final class Nccl {
+        static ProcessGroup group(TCPStore store, Device device, int rank, int size, Duration collectives) {
+            ProcessGroupNCCL.Options options = ProcessGroupNCCL.Options.create();
+            options.timeout(new Milliseconds(collectives.toMillis()));
+            return new ProcessGroup(store, new ProcessGroupNCCL(store, rank, size, options), device, rank, size);
+        }
+    }
+
+    /**
+     * Joins (rank 0: serves) the store at host:port, waits for all {@code size} ranks, checks that all were given the
+     * same size, then connects the backend that {@code connect} builds on the store.
+     */
+    private static ProcessGroup join(String host, int port, int rank, int size, Duration rendezvous,
+            Function<TCPStore, ProcessGroup> connect) {
         NativeRuntime.init();
         TCPStore store = null;
         try {
@@ -77,10 +130,8 @@ public final class ProcessGroup implements AutoCloseable {
             o.timeout(new Milliseconds(rendezvous.toMillis()));
             store = new TCPStore(host, o);
             agreeOnSize(store, rank, size);
-            ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(new Milliseconds(collectives.toMillis()));
-            options.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHost)));
-            return new ProcessGroup(store, new ProcessGroupGloo(store, rank, size, options), rank, size);
-        } catch (RuntimeException e) {
+            return connect.apply(store);
+        } catch (RuntimeException | LinkageError e) {
             if (store != null) store.close();
             throw failure(e);
         }
@@ -117,62 +168,89 @@ public final class ProcessGroup implements AutoCloseable {
         return size;
     }
 
-    /** Combines {@code t} (contiguous, CPU) across the group in place. */
+    /** Combines {@code t} (contiguous) across the group in place. */
     public void allReduce(Tensor t, Reduction reduction) {
         AllreduceOptions o = new AllreduceOptions();
         o.reduceOp(new ReduceOp(reduction.op));
-        run(() -> gloo.allreduce(new TensorVector(t.t), o)._wait());
+        collective(t, tensors -> backend.allreduce(tensors, o));
     }
 
-    /** Overwrites {@code t} (contiguous, CPU) with rank {@code root}'s. */
+    /** Overwrites {@code t} (contiguous) with rank {@code root}'s. */
     public void broadcast(Tensor t, int root) {
         BroadcastOptions o = new BroadcastOptions();
         o.rootRank(root);
-        run(() -> gloo.broadcast(new TensorVector(t.t), o)._wait());
+        collective(t, tensors -> backend.broadcast(tensors, o));
     }
 
     /**
-     * Sums the gradients of {@code leaves} across the group, {@code bucketBytes} at a time (one all-reduce per bucket
-     * of consecutive gradients, flattened into one buffer). A leaf that has a gradient on some rank only gets one
-     * of zeros on the others first, and one that has none anywhere keeps none, so every rank ends with the same
-     * gradients as one process that ran all the ranks' micro-batches.
+     * Sums the gradients of {@code leaves} across the group, {@code bucketBytes} at a time (one collective per bucket
+     * of gradients, flattened into one buffer). With {@code owners} null every rank ends with every sum (all-reduce).
+     * Otherwise leaf i's sum reaches rank owners[i] alone (a reduce per bucket of one owner's leaves) and the other
+     * ranks drop their gradient of it once sent, so each rank keeps only the gradients it will apply. A leaf that has
+     * a gradient on some rank only gets one of zeros on the others first, and one that has none anywhere keeps none,
+     * so the sums are those of one process that ran all the ranks' micro-batches.
      */
-    public void allReduceGradients(List<Tensor> leaves, long bucketBytes) {
+    public void sumGradients(List<Tensor> leaves, long bucketBytes, int[] owners) {
         try (NativeScope scope = NativeScope.open()) {
             float[] defined = new float[leaves.size()];
             for (int i = 0; i < defined.length; i++) defined[i] = leaves.get(i).t.grad().defined() ? 1 : 0;
             Tensor anywhere = Tensor.of(defined, defined.length);
             allReduce(anywhere, Reduction.MAX);
             float[] any = anywhere.toFloatArray();
-            List<org.bytedeco.pytorch.Tensor> bucket = new ArrayList<>();
-            long bytes = 0;
-            for (int i = 0; i < leaves.size(); i++) {
-                if (any[i] == 0) continue;
-                org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
-                if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
-                org.bytedeco.pytorch.Tensor grad = leaf.mutable_grad();
-                bucket.add(grad);
-                bytes += grad.numel() * grad.element_size();
-                if (bytes >= bucketBytes) {
-                    sumBucket(bucket);
-                    bucket.clear();
-                    bytes = 0;
+            // every rank walks the owners in the same order, so that all issue the same collectives
+            int[] roots = owners == null ? new int[] {ALL} : java.util.stream.IntStream.range(0, size).toArray();
+            for (int root : roots) {
+                List<Tensor> bucket = new ArrayList<>();
+                long bytes = 0;
+                for (int i = 0; i < leaves.size(); i++) {
+                    if (any[i] == 0 || (owners != null && owners[i] != root)) continue;
+                    org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
+                    if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
+                    bucket.add(leaves.get(i));
+                    bytes += leaf.numel() * leaf.element_size();
+                    if (bytes >= bucketBytes) {
+                        sumBucket(bucket, root);
+                        bucket.clear();
+                        bytes = 0;
+                    }
                 }
+                if (!bucket.isEmpty()) sumBucket(bucket, root);
             }
-            if (!bucket.isEmpty()) sumBucket(bucket);
         }
     }
 
-    private void sumBucket(List<org.bytedeco.pytorch.Tensor> grads) {
+    private void sumBucket(List<Tensor> leaves, int root) {
         List<Tensor> flat = new ArrayList<>();
-        for (org.bytedeco.pytorch.Tensor g : grads) flat.add(new Tensor(g.reshape(-1)));
+        for (Tensor leaf : leaves) flat.add(new Tensor(leaf.t.grad().reshape(-1)));
         Tensor buffer = Tensor.cat(flat, 0);
-        allReduce(buffer, Reduction.SUM);
+        if (root == ALL) allReduce(buffer, Reduction.SUM);
+        else reduce(buffer, root);
         long offset = 0;
-        for (org.bytedeco.pytorch.Tensor g : grads) {
-            g.copy_(buffer.t.narrow(0, offset, g.numel()).view(g.sizes()));
-            offset += g.numel();
+        for (Tensor leaf : leaves) {
+            long n = leaf.numel();
+            if (root == ALL || root == rank) {
+                org.bytedeco.pytorch.Tensor g = leaf.t.mutable_grad();
+                g.copy_(buffer.t.narrow(0, offset, n).view(g.sizes()));
+            } else {
+                leaf.clearGrad();
+            }
+            offset += n;
         }
+    }
+
+    /** Sums {@code t} (contiguous) over the group into rank {@code root}'s; the others' {@code t} is then undefined. */
+    public void reduce(Tensor t, int root) {
+        ReduceOptions o = new ReduceOptions();
+        o.rootRank(root);
+        o.reduceOp(new ReduceOp(Reduction.SUM.op));
+        collective(t, tensors -> backend.reduce(tensors, o));
+    }
+
+    /** Runs one collective on {@code t}, through a copy on the backend's device when it lives elsewhere. */
+    private void collective(Tensor t, Function<TensorVector, Work> call) {
+        Tensor there = t.device().equals(device) ? t : t.to(device);
+        run(() -> call.apply(new TensorVector(there.t))._wait());
+        if (there != t) t.copy_(there);
     }
 
     private static void set(TCPStore store, String key, String value) {
@@ -194,15 +272,18 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    private static Failure failure(RuntimeException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    private static Failure failure(Throwable e) {
+        // a class that failed to initialize (NCCL's, without its native library) says why only in its cause
+        Throwable told = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
+        String m = told.getMessage() == null ? told.getClass().getSimpleName()
+                : told.getMessage().lines().findFirst().orElse("");
         // Gloo prefixes its messages with the source location: "[.../pair.cc:547] Connection closed by peer"
         return new Failure(m.replaceFirst("^\\[[^\\]]*\\.(cc|cpp|h):\\d+\\]\\s*", ""), e);
     }
 
     @Override
     public void close() {
-        gloo.close();
+        backend.close();
         store.close();
     }
 }

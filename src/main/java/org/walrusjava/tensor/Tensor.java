@@ -181,6 +181,11 @@ public final class Tensor implements AutoCloseable {
         return t.numel();
     }
 
+    /** Bytes of its elements (of this view, not of a larger storage it may share). */
+    public long bytes() {
+        return t.numel() * t.element_size();
+    }
+
     public DType dtype() {
         return DType.of(t.scalar_type());
     }

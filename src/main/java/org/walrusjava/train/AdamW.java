@@ -87,6 +87,13 @@ public final class AdamW implements AutoCloseable {
         param.addcdiv_(m.expAvg, denominator, -lr / correction1);
     }
 
+    /** Bytes of the moments held (those of parameters that have had an update). */
+    public long momentBytes() {
+        long bytes = 0;
+        for (Moments m : moments.values()) bytes += m.expAvg.bytes() + m.expAvgSq.bytes();
+        return bytes;
+    }
+
     /** Clears every gradient (to "none"), ready for the next accumulation. */
     public void zeroGrad() {
         for (TrainableParameter p : parameters) p.value().clearGrad();

@@ -28,6 +28,14 @@ public final class ModelParts {
         };
     }
 
+    /**
+     * 2 or 3 for a tensor that only 2-D or only 3-D inputs train (embed.2.*, debed.3.*: the encoder and decoder of that
+     * dimensionality), 0 for one that every step trains.
+     */
+    public static int trainedOnlyBy(String key) {
+        return key.matches("(embed|debed)\\.[23]\\..*") ? key.charAt(6) - '0' : 0;
+    }
+
     /** "encoder,blocks.0-9" -> one predicate matching any of the parts. */
     public static Predicate<String> parts(String commaSeparated) {
         Predicate<String> any = key -> false;

@@ -35,8 +35,8 @@ import org.walrusjava.tensor.Tensor;
  * all ranks, and rank r trains on micro-batches r, r + N, r + 2N... of them. Every rank draws every micro-batch's
  * dataset and windows (cheap: indices only), so all samplers stay in step and each window is used once per cycle
  * over all ranks, but loads and back-propagates only its own. The loss is scaled by 1 / gradAccSteps on every rank
- * and the gradients are summed over the ranks (a bucketed all-reduce after the micro-batches' backward, before
- * clipping), so N ranks compute the gradient of one process with the same gradAccSteps up to the order of the
+ * and the gradients are summed over the ranks (bucketed, after the micro-batches' backward, before clipping; onto
+ * every rank, or onto each parameter's owner when the state is sharded: {@link DistributedAdamW}), so N ranks compute the gradient of one process with the same gradAccSteps up to the order of the
  * float sums, and a run may resume on a different number of ranks. Drop-path draws from a generator seeded per
  * rank (rank 0 as a single process), so with drop-path the equality is statistical, not bitwise. Rank 0 alone
  * writes the log and the checkpoints; every rank validates (all hold the same weights) so that none waits.
@@ -68,14 +68,10 @@ public final class Trainer implements AutoCloseable {
     private final Path outDir;
     private final Path checkpoints;
     private final PrintStream progress;
-    private final List<TrainableParameter> parameters;
-    private final AdamW optimizer;
+    private final DistributedAdamW optimizer;
     private final LearningRateSchedule curve;
     private final DatasetSampler sampler;
     private final DataParallel ranks;
-    private final List<Tensor> leaves;
-    /** The rank that updates each parameter when the optimizer state is sharded, else null (all update all). */
-    private final int[] owners;
     private long step;
     private double bestValidation = Double.NaN;
     private long bestStep = -1;
@@ -123,13 +119,8 @@ public final class Trainer implements AutoCloseable {
         model.train(true);
         Map<String, Module.Slot> slots = model.slots();
         ranks.broadcastFromLeader(slots.values().stream().map(Module.Slot::get).toList());
-        parameters = ModelParts.select(model, options.freeze(), options.lrMultipliers());
-        leaves = parameters.stream().map(TrainableParameter::value).toList();
-        owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray());
-        List<TrainableParameter> updated = new ArrayList<>();
-        for (int i = 0; i < parameters.size(); i++)
-            if (owners == null || owners[i] == ranks.rank()) updated.add(parameters.get(i));
-        optimizer = new AdamW(updated, options.optimizer());
+        optimizer = new DistributedAdamW(ModelParts.select(model, options.freeze(), options.lrMultipliers()),
+                options.optimizer(), ranks);
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
@@ -230,8 +221,8 @@ public final class Trainer implements AutoCloseable {
     public Path saveCheckpoint() {
         try (NativeScope scope = NativeScope.open()) {
             List<Tensor> generators = ranks.gather(Tensor.generatorState(device));
+            Map<String, Tensor> opt = optimizer.state();
             if (ranks.leader()) {
-                Map<String, Tensor> opt = optimizerState();
                 for (int r = 0; r < generators.size(); r++) opt.put(generatorKey(r), generators.get(r));
                 TrainingCheckpoint.State state = new TrainingCheckpoint.State(step, sampler.state(), bestValidation,
                         bestStep, vocabulary);
@@ -239,39 +230,11 @@ public final class Trainer implements AutoCloseable {
                 TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.LATEST, lastCheckpoint);
                 TrainingCheckpoint.prune(checkpoints, options.keepCheckpoints());
             } else {
-                if (owners != null) optimizerState();
                 lastCheckpoint = checkpoints.resolve(TrainingCheckpoint.name(step));
             }
         }
         savedStep = step;
         return lastCheckpoint;
-    }
-
-    /**
-     * Every parameter's moments, as one process would hold them: with sharded state each owner broadcasts its
-     * parameters' moments (every rank takes part; rank 0 keeps them), so checkpoints load on any number of ranks.
-     */
-    private Map<String, Tensor> optimizerState() {
-        Map<String, Tensor> mine = optimizer.state();
-        if (owners == null) return new LinkedHashMap<>(mine);
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (int i = 0; i < parameters.size(); i++) {
-            String name = parameters.get(i).name();
-            boolean own = owners[i] == ranks.rank();
-            Tensor count = Tensor.of(new double[] {own && mine.containsKey(name + ".step")
-                    ? mine.get(name + ".step").toLongArray()[0] : 0}, 1);
-            ranks.broadcast(count, owners[i]);
-            long steps = (long) count.toDoubleArray()[0];
-            if (steps == 0) continue;
-            for (String moment : List.of(".exp_avg", ".exp_avg_sq")) {
-                Tensor t = own ? mine.get(name + moment).copy()
-                        : Tensor.empty(leaves.get(i).dtype(), device, leaves.get(i).shape());
-                ranks.broadcast(t, owners[i]);
-                all.put(name + moment, t);
-            }
-            all.put(name + ".step", Tensor.ofLongs(new long[] {steps}, 1));
-        }
-        return all;
     }
 
     /** Writes the current weights, by state-dict key, to DIR/final.safetensors. */
@@ -324,22 +287,14 @@ public final class Trainer implements AutoCloseable {
         }
         double[] total = ranks.sum(new double[] {lossSum, samples});
         if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
-        ranks.sumGradients(leaves);
-        double norm = GradientClipping.clip(parameters, options.clipGradient());
+        double norm = optimizer.sumAndClip(options.clipGradient());
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
         optimizer.step(lr);
-        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
-        clearGradients();
         return new StepOutcome(total[0] / acc, norm, names, (long) total[1]);
     }
 
-    /** Every trainable parameter's, not only those this rank's optimizer updates. */
-    private void clearGradients() {
-        for (Tensor leaf : leaves) leaf.clearGrad();
-    }
-
     private void diverged(String what) {
-        clearGradients();
+        optimizer.clearGradients();
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep
@@ -367,6 +322,11 @@ public final class Trainer implements AutoCloseable {
             if (ranks.leader()) TrainingCheckpoint.point(checkpoints, TrainingCheckpoint.BEST, best);
         }
         return v;
+    }
+
+    /** What this rank held at the last optimizer step: trainable weights, gradients and optimizer moments. */
+    public DistributedAdamW.Memory memory() {
+        return optimizer.memory();
     }
 
     /** Frees the optimizer's moments; the model stays its creator's to close. */

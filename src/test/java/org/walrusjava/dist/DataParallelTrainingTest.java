@@ -89,13 +89,13 @@ class DataParallelTrainingTest {
     void twoRanksTrainAsOneProcessWithTheSameGlobalBatchShardedOrNotAndRunsMoveBetweenWorldSizes() throws Exception {
         Path two = tmp.resolve("two-ranks"), one = tmp.resolve("one-process");
         long t0 = System.nanoTime();
-        // the two-rank run shards the optimizer state (ZeRO-1); the one that resumes one process's run on 2 ranks does not
+        // the two-rank run shards gradients and optimizer state (ZeRO-2); the one that resumes one process's run on 2 ranks does not
         Run a = Run.start(2, train(two, 20, "--save-every", "10", "--stop-at", "10", "+trainer.distribution=fsdp"));
         Run b = Run.start(1, train(one, 20, "--save-every", "10", "--stop-at", "10"));
         String firstHalf = a.finish();
         b.finish();
         assertTrue(firstHalf.contains("[rank 0] weights bit-identical on all 2 ranks at step 10"), firstHalf);
-        assertTrue(firstHalf.contains("data parallel over 2 ranks, optimizer state sharded"), firstHalf);
+        assertTrue(firstHalf.contains("data parallel over 2 ranks, gradients and optimizer state sharded (ZeRO-2)"), firstHalf);
 
         // the second half: each run continues on its own world size and on the other one
         Path twoThenOne = copy(two, tmp.resolve("two-then-one")), oneThenTwo = copy(one, tmp.resolve("one-then-two"));
@@ -120,7 +120,7 @@ class DataParallelTrainingTest {
             for (String k : reference.keySet()) worst = Math.max(worst, maxAbsDiff(reference.get(k), w.get(k)));
             System.out.printf("data parallel: %s vs one process: max |difference| %.3g%n", run.getFileName(), worst);
             // Two ranks sum the same two micro-batch gradients that one process accumulates, and a + b == b + a in
-            // floats: the runs agree bit for bit.
+            // floats; sharded, the clipping norm is still summed in parameter order: the runs agree bit for bit.
             assertEquals(0.0, worst, run.getFileName().toString());
         }
         List<String> logTwo = Files.readAllLines(two.resolve("log.jsonl")), logOne = Files.readAllLines(one.resolve("log.jsonl"));
@@ -205,6 +205,42 @@ class DataParallelTrainingTest {
             assertEquals(2, ranks.get(rank).waitFor(), out);
             assertTrue(out.endsWith(expected[rank]), out);
         }
+    }
+
+    @Test
+    void aRankLeftAloneStopsAfterTheRendezvousTimeoutSayingWhoJoined() throws Exception {
+        List<Process> alone = new ArrayList<>();
+        List<String> ports = new ArrayList<>();
+        long started = System.nanoTime();
+        // rank 0 serves a store that no other rank reaches; rank 1, on another port, finds no rank 0 to reach
+        for (int rank = 0; rank < 2; rank++) {
+            List<String> cmd = new ArrayList<>(Launcher.javaCommand());
+            cmd.add("train");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(ENV);
+            ports.add(String.valueOf(freePort()));
+            pb.environment().putAll(Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", ports.get(rank), "RANK",
+                    String.valueOf(rank), "WORLD_SIZE", "2", "WALRUS_DIST_RENDEZVOUS_TIMEOUT", "3"));
+            alone.add(pb.start());
+        }
+        String[] expected = {
+                "walrus: rank 0: rendezvous at 127.0.0.1:" + ports.get(0) + " timed out after 3 s "
+                        + "(WALRUS_DIST_RENDEZVOUS_TIMEOUT) waiting for all 2 ranks [1 of 2 joined]\n",
+                "walrus: rank 1: no rank 0 answered at 127.0.0.1:" + ports.get(1) + " within 3 s "
+                        + "(WALRUS_DIST_RENDEZVOUS_TIMEOUT) ["};
+        StringBuilder said = new StringBuilder();
+        for (int rank = 0; rank < 2; rank++) {
+            Process p = alone.get(rank);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "rank " + rank + " still waits after 30 s");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.exitValue(), out);
+            String last = out.lines().reduce((a, b) -> b).orElse("");
+            assertTrue((last + "\n").startsWith(expected[rank]), out);
+            assertEquals(1, out.lines().filter(l -> l.startsWith("walrus:")).count(), "one line: " + out);
+            said.append(last).append('\n');
+        }
+        System.out.printf("data parallel: ranks left alone stopped %.1f s after they started (rendezvous timeout 3 s):%n%s",
+                (System.nanoTime() - started) / 1e9, said);
     }
 
     static double field(String jsonLine, String name) {
