@@ -48,10 +48,10 @@ final class SpaceMixing extends Module {
         Tensor q = heads(parts[2], qNorm);
         Tensor k = heads(parts[3], kNorm);
         Tensor v = heads(parts[4], null);
-        Tensor angles = rope.angles(h, w, d);
+        AxialRope.Rotation rotation = rope.rotation(h, w, d, headDim);
         long n = h * w * d;
-        q = AxialRope.apply(angles, q).reshape(t * b, heads, n, headDim);
-        k = AxialRope.apply(angles, k).reshape(t * b, heads, n, headDim);
+        q = rotation.apply(q).reshape(t * b, heads, n, headDim);
+        k = rotation.apply(k).reshape(t * b, heads, n, headDim);
         v = v.reshape(t * b, heads, n, headDim);
         Tensor att = Tensor.attention(q, k, v, null, 1.0 / Math.sqrt(headDim))
                 .transpose(1, 2)

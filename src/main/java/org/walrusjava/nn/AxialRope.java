@@ -1,6 +1,7 @@
 package org.walrusjava.nn;
 
 import java.util.List;
+import org.walrusjava.tensor.DType;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -17,8 +18,8 @@ public final class AxialRope extends Module {
     }
 
     /** Rotation angles (h, w, d, 6*nFreqs) for a token grid, each frequency repeated twice. */
-    public Tensor angles(long h, long w, long d) {
-        Tensor f = freqs.get().to(org.walrusjava.tensor.DType.FLOAT32);
+    private Tensor angles(long h, long w, long d) {
+        Tensor f = freqs.get().to(DType.FLOAT32);
         long nf = f.size(0);
         long[] n = {h, w, d};
         Tensor[] perAxis = new Tensor[3];
@@ -33,19 +34,37 @@ public final class AxialRope extends Module {
         return Tensor.cat(List.of(perAxis), 3);
     }
 
-    /** Rotates the leading angles.size(-1) dims of x (..., h, w, d, headDim) in float32. */
-    public static Tensor apply(Tensor angles, Tensor x) {
+    /**
+     * The rotation of every token of an h x w x d grid for heads of {@code headDim} dims: cos and sin per (h, w, d,
+     * headDim), with each pair's sign folded into sin and the identity (cos 1, sin 0) past the rotated dims.
+     */
+    public Rotation rotation(long h, long w, long d, long headDim) {
+        Tensor angles = angles(h, w, d);
         long rot = angles.size(-1);
-        long headDim = x.size(-1);
-        Tensor xf = x.to(org.walrusjava.tensor.DType.FLOAT32);
-        Tensor part = xf.narrow(-1, 0, rot);
-        Tensor pairs = part.reshape(withLast(part.shape(), rot / 2, 2));
-        Tensor even = pairs.select(-1, 0);
-        Tensor odd = pairs.select(-1, 1);
-        Tensor rotatedHalf = Tensor.stack(List.of(odd.neg(), even), -1).reshape(part.shape());
-        Tensor out = part.mul(angles.cos()).add(rotatedHalf.mul(angles.sin()));
-        if (rot < headDim) out = Tensor.cat(List.of(out, xf.narrow(-1, rot, headDim - rot)), -1);
-        return out.to(x.dtype());
+        Tensor sign = Tensor.of(new float[] {-1, 1}, 2).repeat(rot / 2).to(angles.device());
+        Tensor cos = angles.cos(), sin = angles.sin().mul(sign);
+        if (rot < headDim) {
+            DType f32 = DType.FLOAT32;
+            cos = Tensor.cat(List.of(cos, Tensor.ones(f32, angles.device(), h, w, d, headDim - rot)), 3);
+            sin = Tensor.cat(List.of(sin, Tensor.zeros(f32, angles.device(), h, w, d, headDim - rot)), 3);
+        }
+        return new Rotation(cos, sin);
+    }
+
+    /** cos and signed sin of every token and dim; see {@link #rotation}. */
+    public record Rotation(Tensor cos, Tensor sin) {
+        /**
+         * Rotates x (..., h, w, d, headDim) in float32: pair (a, b) becomes (a cos - b sin, b cos + a sin), written
+         * as x cos + (x with each pair swapped) sin. The rotated pairs give the same bits as rotating the leading
+         * dims alone; the others are multiplied by 1 and added to 0. Four passes over x, and four in the backward
+         * pass, where slicing out the rotated dims, negating, stacking and concatenating took twice as many.
+         */
+        public Tensor apply(Tensor x) {
+            Tensor xf = x.to(DType.FLOAT32);
+            long[] shape = xf.shape();
+            Tensor swapped = xf.reshape(withLast(shape, shape[shape.length - 1] / 2, 2)).flip(-1).reshape(shape);
+            return xf.mul(cos).add(swapped.mul(sin)).to(x.dtype());
+        }
     }
 
     private static long[] withLast(long[] shape, long a, long b) {
