@@ -126,6 +126,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private static String sharing(DataParallel.Mode mode) {
+        return switch (mode) {
+            case REPLICATED -> "";
+            case SHARDED -> ", gradients and optimizer state sharded (ZeRO-2)";
+            case HYBRID -> ", gradients and optimizer state sharded within each node, replicated across nodes (hsdp)";
+        };
+    }
+
     private Integer train(DataParallel ranks) {
         // the other ranks train silently; their errors still reach stderr
         PrintStream err = ranks.leader() ? System.err : null;
@@ -142,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
                         describe(session.spec().options()),
                         ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
-                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", gradients and optimizer state sharded (ZeRO-2)" : "") : "");
+                                + sharing(ranks.mode()) : "");
             Trainer.Result r = trainer.train(until);
             stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",

@@ -30,25 +30,42 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * How the ranks share the training state (the released config's distribution.distribution_type). REPLICATED
-     * (ddp): every rank receives all summed gradients and keeps all optimizer moments. SHARDED (fsdp, hsdp; ZeRO
-     * stage 2): each parameter has one owner rank, which alone receives its summed gradient (the others drop theirs
-     * once sent), keeps its moments, updates it and broadcasts the result; so at the optimizer step each rank holds
-     * about 1/N of the gradients and moments. Weights are not sharded (no ZeRO-3 / FSDP proper), and every rank
-     * accumulates all gradients during the micro-batches' backward.
+     * (ddp): every rank receives all summed gradients and keeps all optimizer moments. SHARDED (fsdp; ZeRO stage 2):
+     * each parameter has one owner rank, which alone receives its summed gradient (the others drop theirs once sent),
+     * keeps its moments, updates it and broadcasts the result; so at the optimizer step each rank holds about 1/N of
+     * the gradients and moments. HYBRID (hsdp): SHARDED among the ranks of each node and replicated across nodes: each
+     * parameter has one owner on every node, the owners of a parameter add their nodes' sums, and each node's owner
+     * updates it and broadcasts it within its node; so a rank holds about 1/(ranks per node) of the gradients and
+     * moments, and only the owners' shards cross between nodes. Weights are not sharded (no ZeRO-3 / FSDP proper),
+     * and every rank accumulates all gradients during the micro-batches' backward.
      */
     public enum Mode {
-        REPLICATED, SHARDED;
+        REPLICATED, SHARDED, HYBRID;
 
-        /**
-         * Upstream's names: local (one process) and ddp replicate, fsdp and hsdp shard; hsdp's node-local sharding is
-         * not modelled: it shards over all ranks.
-         */
+        /** Upstream's names: local (one process) and ddp replicate, fsdp shards, hsdp shards per node. */
         public static Mode parse(String name) {
             return switch (name.trim().toLowerCase()) {
                 case "local", "ddp" -> REPLICATED;
-                case "fsdp", "hsdp" -> SHARDED;
+                case "fsdp" -> SHARDED;
+                case "hsdp" -> HYBRID;
                 default -> throw new UserError("distribution type '" + name + "' is not one of local, ddp, fsdp, hsdp");
             };
+        }
+    }
+
+    /**
+     * hsdp's view of the ranks: {@code count} nodes of {@code perNode} ranks each, numbered node by node (rank = node
+     * x perNode + local rank), as torchrun, walrus launch and Slurm's default block distribution number them.
+     */
+    record Nodes(int count, int perNode) {
+        /** The ranks of node {@code n}, by local rank: the ranks that shard the state among them. */
+        int[] node(int n) {
+            return java.util.stream.IntStream.range(0, perNode).map(l -> n * perNode + l).toArray();
+        }
+
+        /** The ranks with local rank {@code l}, by node: the owners of the same shard on every node. */
+        int[] replicas(int l) {
+            return java.util.stream.IntStream.range(0, count).map(n -> n * perNode + l).toArray();
         }
     }
 
@@ -56,6 +73,14 @@ public final class DataParallel implements AutoCloseable {
     private final ProcessGroup group;
     private final Duration timeout;
     private Mode mode = Mode.REPLICATED;
+    /** The ranks among which each parameter has one owner (null: every rank updates every parameter). */
+    private ProcessGroup shards;
+    /** The global rank of {@link #shards}' rank 0, so that owners are global ranks. */
+    private int firstOwner;
+    /** hsdp: the ranks that own the same parameters on the other nodes (null: one node, or none shard). */
+    private ProcessGroup replicas;
+    /** hsdp's node and replica groups, built once, closed with this. */
+    private final List<ProcessGroup> subgroups = new ArrayList<>();
 
     private DataParallel(Rendezvous where, ProcessGroup group, Duration timeout) {
         this.where = where;
@@ -63,10 +88,60 @@ public final class DataParallel implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Chooses how the ranks share the optimizer state (before training starts). */
+    /**
+     * Chooses how the ranks share the optimizer state (before training starts; hsdp: every rank at once, as it
+     * builds the node and replica groups). hsdp on one node is fsdp, and hsdp with one rank per node is ddp, exactly.
+     */
     public DataParallel mode(Mode m) {
         this.mode = m;
+        shards = null;
+        replicas = null;
+        firstOwner = 0;
+        if (group == null || m == Mode.REPLICATED) return this;
+        if (m == Mode.SHARDED) {
+            shards = group;
+            return this;
+        }
+        Nodes nodes = agreeOnNodes();
+        if (nodes.count() == 1) shards = group;
+        if (nodes.count() == 1 || nodes.perNode() == 1) return this;
+        if (subgroups.isEmpty()) {
+            int node = rank() / nodes.perNode(), local = rank() % nodes.perNode();
+            exchange("setting up the node and replica groups for hsdp", () -> {
+                subgroups.add(group.subgroup("node" + node, nodes.node(node)));
+                subgroups.add(group.subgroup("replica" + local, nodes.replicas(local)));
+            });
+        }
+        shards = subgroups.get(0);
+        replicas = subgroups.get(1);
+        firstOwner = rank() - shards.rank();
         return this;
+    }
+
+    /**
+     * The nodes of an hsdp run, after checking over all ranks that every node has the same number of ranks and that
+     * the ranks are numbered node by node, so that every rank refuses a layout that some rank finds wrong.
+     */
+    private Nodes agreeOnNodes() {
+        int perNode = where.localWorldSize();
+        boolean numbered = where.localRank() == rank() % perNode && where.localRank() < perNode;
+        double[] largest;
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor t = Tensor.of(new double[] {perNode, -perNode, numbered ? 0 : rank() + 1}, 3);
+            exchange("comparison of the ranks per node", () -> group.allReduce(t, ProcessGroup.Reduction.MAX));
+            largest = t.toDoubleArray();
+        }
+        if (largest[0] != -largest[1])
+            throw new UserError("rank " + rank() + ": hsdp needs the same number of ranks on every node, but "
+                    + "LOCAL_WORLD_SIZE ranges from " + (int) -largest[1] + " to " + (int) largest[0] + " over the ranks");
+        if (worldSize() % perNode != 0)
+            throw new UserError("rank " + rank() + ": hsdp needs the same number of ranks on every node, but the "
+                    + worldSize() + " ranks do not make whole nodes of " + perNode + " (LOCAL_WORLD_SIZE)");
+        if (largest[2] > 0)
+            throw new UserError("rank " + rank() + ": hsdp needs the ranks numbered node by node (RANK = node x "
+                    + "LOCAL_WORLD_SIZE + LOCAL_RANK, as torchrun, walrus launch and Slurm's block distribution do), but "
+                    + "rank " + (int) (largest[2] - 1) + " is not");
+        return new Nodes(worldSize() / perNode, perNode);
     }
 
     public Mode mode() {
@@ -83,8 +158,10 @@ public final class DataParallel implements AutoCloseable {
      * @param groups a group number per parameter
      */
     public int[] owners(long[] sizes, int[] groups) {
-        if (group == null || mode == Mode.REPLICATED) return null;
-        return deal(sizes, groups, worldSize());
+        if (shards == null) return null;
+        int[] owners = deal(sizes, groups, shards.size());
+        for (int i = 0; i < owners.length; i++) owners[i] += firstOwner;
+        return owners;
     }
 
     static int[] deal(long[] sizes, int[] groups, int ranks) {
@@ -109,17 +186,24 @@ public final class DataParallel implements AutoCloseable {
     /** Overwrites each tensor on every rank with its owner's (after the owners' optimizer updates). */
     public void broadcastFromOwners(List<Tensor> tensors, int[] owners) {
         try (Autograd off = Autograd.off()) {
-            for (int i = 0; i < tensors.size(); i++) {
-                Tensor t = tensors.get(i);
-                int root = owners[i];
-                exchange("broadcast of the updated weights", () -> group.broadcast(t, root));
-            }
+            for (int i = 0; i < tensors.size(); i++) broadcastFromOwner(tensors.get(i), owners[i], "the updated weights");
         }
     }
 
-    /** Rank {@code root}'s tensor on every rank ({@code t} is overwritten elsewhere). */
-    public void broadcast(Tensor t, int root) {
-        if (group != null) exchange("broadcast of the optimizer state", () -> group.broadcast(t, root));
+    /**
+     * The tensor of {@code owner} ({@link #owners}) on every rank ({@code t} is overwritten elsewhere); with hsdp each
+     * node's owner sends its own copy within its node.
+     */
+    public void broadcastFromOwner(Tensor t, int owner, String what) {
+        if (shards != null) exchange("broadcast of " + what, () -> shards.broadcast(t, owner - firstOwner));
+    }
+
+    /**
+     * Sums a contiguous CPU tensor in place over the ranks that share the optimizer state among them: all ranks when
+     * fsdp shards it, a node's with hsdp (every node holds every shard once), none when the state is replicated.
+     */
+    public void sumOverShards(Tensor t) {
+        if (shards != null) exchange("all-reduce over the shards", () -> shards.allReduce(t, ProcessGroup.Reduction.SUM));
     }
 
     /** One process alone. */
@@ -216,8 +300,18 @@ public final class DataParallel implements AutoCloseable {
     public void sumGradients(List<Tensor> leaves, int[] owners) {
         if (group == null) return;
         try (Autograd off = Autograd.off()) {
-            exchange(owners == null ? "all-reduce of the gradients" : "reduction of the gradients onto their owners",
-                    () -> group.sumGradients(leaves, BUCKET_BYTES, owners));
+            if (owners == null) {
+                exchange("all-reduce of the gradients", () -> group.sumGradients(leaves, BUCKET_BYTES, null));
+                return;
+            }
+            int[] inGroup = java.util.Arrays.stream(owners).map(o -> o - firstOwner).toArray();
+            exchange("reduction of the gradients onto their owners",
+                    () -> shards.sumGradients(leaves, BUCKET_BYTES, inGroup));
+            if (replicas == null) return;
+            // every node's owner now holds its node's sums of the same parameters; adding those gives all ranks' sums
+            List<Tensor> own = new ArrayList<>();
+            for (int i = 0; i < leaves.size(); i++) if (owners[i] == rank()) own.add(leaves.get(i));
+            exchange("all-reduce of the gradients across nodes", () -> replicas.sumGradients(own, BUCKET_BYTES, null));
         }
     }
 
@@ -316,6 +410,7 @@ public final class DataParallel implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ProcessGroup g : subgroups) g.close();
         if (group != null) group.close();
     }
 }

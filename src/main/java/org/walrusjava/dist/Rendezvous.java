@@ -21,6 +21,9 @@ public record Rendezvous(String masterAddr, int masterPort, int rank, int worldS
         if (rank < 0 || rank >= worldSize)
             throw new UserError("rank " + rank + " is outside the world of " + worldSize + " ranks (0.." + (worldSize - 1) + ")");
         if (masterPort < 1 || masterPort > 65535) throw new UserError("master port " + masterPort + " is not a TCP port");
+        if (localRank < 0 || localRank >= localWorldSize)
+            throw new UserError("local rank " + localRank + " is outside this node's " + localWorldSize
+                    + " ranks (LOCAL_RANK, LOCAL_WORLD_SIZE)");
     }
 
     /** One process alone: no group is formed. */

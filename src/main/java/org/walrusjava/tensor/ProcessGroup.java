@@ -12,9 +12,11 @@ import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
 import org.bytedeco.pytorch.ReduceOptions;
+import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.TensorVector;
@@ -54,16 +56,24 @@ public final class ProcessGroup implements AutoCloseable {
     /** The root of a bucket whose sums every rank receives. */
     private static final int ALL = -1;
 
-    private final TCPStore store;
+    /** Builds this group's kind of backend (Gloo or NCCL, with its options) over a store, for a rank of a size. */
+    private interface Connector {
+        Backend connect(Store store, int rank, int size);
+    }
+
+    /** The rendezvous store for the whole world; a subgroup's is a prefixed view of it. */
+    private final Store store;
+    private final Connector connector;
     private final Backend backend;
     /** Where the backend's collectives take their tensors; others are copied there and back. */
     private final Device device;
     private final int rank;
     private final int size;
 
-    private ProcessGroup(TCPStore store, Backend backend, Device device, int rank, int size) {
+    private ProcessGroup(Store store, Connector connector, Device device, int rank, int size) {
         this.store = store;
-        this.backend = backend;
+        this.connector = connector;
+        this.backend = connector.connect(store, rank, size);
         this.device = device;
         this.rank = rank;
         this.size = size;
@@ -78,11 +88,11 @@ public final class ProcessGroup implements AutoCloseable {
      */
     public static ProcessGroup gloo(String host, int port, String localHost, int rank, int size, Duration rendezvous,
             Duration collectives) {
-        return join(host, port, rank, size, rendezvous, store -> {
+        return join(host, port, rank, size, rendezvous, store -> new ProcessGroup(store, (s, r, n) -> {
             ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(new Milliseconds(collectives.toMillis()));
             options.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHost)));
-            return new ProcessGroup(store, new ProcessGroupGloo(store, rank, size, options), Device.CPU, rank, size);
-        });
+            return new ProcessGroupGloo(s, r, n, options);
+        }, Device.CPU, rank, size));
     }
 
     /**
@@ -107,9 +117,11 @@ public final class ProcessGroup implements AutoCloseable {
     /** Apart, so that nothing loads the NCCL classes before {@link #ncclBuilt()} has been asked. */
     private static final class Nccl {
         static ProcessGroup group(TCPStore store, Device device, int rank, int size, Duration collectives) {
-            ProcessGroupNCCL.Options options = ProcessGroupNCCL.Options.create();
-            options.timeout(new Milliseconds(collectives.toMillis()));
-            return new ProcessGroup(store, new ProcessGroupNCCL(store, rank, size, options), device, rank, size);
+            return new ProcessGroup(store, (s, r, n) -> {
+                ProcessGroupNCCL.Options options = ProcessGroupNCCL.Options.create();
+                options.timeout(new Milliseconds(collectives.toMillis()));
+                return new ProcessGroupNCCL(s, r, n, options);
+            }, device, rank, size);
         }
     }
 
@@ -158,6 +170,30 @@ public final class ProcessGroup implements AutoCloseable {
     private static RuntimeException mismatch(int rank, int size, int other, String theirs) {
         return new RuntimeException("world-size mismatch: rank " + rank + " was started with " + size + " ranks, rank "
                 + other + " with " + theirs);
+    }
+
+    /**
+     * A group of some of this group's ranks ({@code members}, by their rank here, this one among them), numbered in
+     * the order given, with this group's backend and timeouts. Only the members build it, and they must give it the
+     * same {@code name}, one no other subgroup of the run uses: its connections are set up under that name in the
+     * store, so groups that others build meanwhile do not wait for this rank.
+     */
+    public ProcessGroup subgroup(String name, int[] members) {
+        int index = java.util.stream.IntStream.range(0, members.length).filter(i -> members[i] == rank).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("rank " + rank + " is not in subgroup " + name));
+        // The bindings hand a store made in Java to C++ as a new reference-counted object, which libtorch refuses for
+        // one that a backend already holds, as it holds the world's store: the prefix wraps a clone (another
+        // connection to the same server), which C++ returns already counted. The backend then takes the prefixed
+        // store into its own count and frees it with itself, so Java must never free it.
+        Store connection = store.clone();
+        PrefixStore prefixed = new PrefixStore("walrus/" + name, connection);
+        connection.close();
+        prefixed.deallocate(false);
+        try {
+            return new ProcessGroup(prefixed, connector, device, index, members.length);
+        } catch (RuntimeException e) {
+            throw failure(e);
+        }
     }
 
     public int rank() {

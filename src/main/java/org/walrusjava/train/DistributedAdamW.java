@@ -12,7 +12,9 @@ import org.walrusjava.tensor.Tensor;
  * {@link DataParallel.Mode}. Replicated: every rank receives every summed gradient and updates every parameter.
  * Sharded (ZeRO-2): each parameter has one owner rank, which alone receives its summed gradient, keeps its moments,
  * updates it and broadcasts the result; the other ranks drop that gradient as soon as it is sent, so at the optimizer
- * step a rank holds the gradients and moments of its own parameters only, about 1/N of them. Weights are not sharded,
+ * step a rank holds the gradients and moments of its own parameters only, about 1/N of them. Hybrid (hsdp): sharded
+ * so among the ranks of each node, every node holding every shard once, its owners' sums added across the nodes.
+ * Weights are not sharded,
  * and during the micro-batches' backward every rank still accumulates all gradients. Either way the weights come out
  * bit for bit as one process would compute them: the clipping norm is the joint one, summed in parameter order.
  */
@@ -47,7 +49,7 @@ public final class DistributedAdamW implements AutoCloseable {
      */
     public double sumAndClip(double maxNorm) {
         ranks.sumGradients(leaves, owners);
-        return GradientClipping.clip(parameters, maxNorm, owners == null ? alone -> {} : ranks::sumInPlace);
+        return GradientClipping.clip(parameters, maxNorm, ranks::sumOverShards);
     }
 
     /** Updates the parameters with the scheduled rate {@code lr} (sharded: each rank its own, then shares them). */
@@ -76,7 +78,8 @@ public final class DistributedAdamW implements AutoCloseable {
 
     /**
      * Every parameter's moments, as one process would hold them. Every rank must call it: with sharded state each
-     * owner broadcasts its parameters' moments, so that checkpoints load on any number of ranks in any mode.
+     * owner broadcasts its parameters' moments (hsdp: within its node, so each node gathers its own copy), so that
+     * checkpoints load on any number of ranks in any mode.
      */
     public Map<String, Tensor> state() {
         Map<String, Tensor> mine = optimizer.state();
@@ -87,13 +90,13 @@ public final class DistributedAdamW implements AutoCloseable {
             boolean own = owners[i] == ranks.rank();
             Tensor count = Tensor.of(new double[] {own && mine.containsKey(name + ".step")
                     ? mine.get(name + ".step").toLongArray()[0] : 0}, 1);
-            ranks.broadcast(count, owners[i]);
+            ranks.broadcastFromOwner(count, owners[i], "the optimizer's step counts");
             long steps = (long) count.toDoubleArray()[0];
             if (steps == 0) continue;
             Tensor leaf = leaves.get(i);
             for (String moment : List.of(".exp_avg", ".exp_avg_sq")) {
                 Tensor t = own ? mine.get(name + moment).copy() : Tensor.empty(leaf.dtype(), leaf.device(), leaf.shape());
-                ranks.broadcast(t, owners[i]);
+                ranks.broadcastFromOwner(t, owners[i], "the optimizer's moments");
                 all.put(name + moment, t);
             }
             all.put(name + ".step", Tensor.ofLongs(new long[] {steps}, 1));

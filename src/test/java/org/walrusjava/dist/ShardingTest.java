@@ -16,7 +16,7 @@ class ShardingTest {
         assertEquals(DataParallel.Mode.REPLICATED, DataParallel.Mode.parse("ddp"));
         assertEquals(DataParallel.Mode.REPLICATED, DataParallel.Mode.parse("local"));
         assertEquals(DataParallel.Mode.SHARDED, DataParallel.Mode.parse("fsdp"));
-        assertEquals(DataParallel.Mode.SHARDED, DataParallel.Mode.parse(" HSDP"));
+        assertEquals(DataParallel.Mode.HYBRID, DataParallel.Mode.parse(" HSDP"));
         assertEquals("distribution type 'zero' is not one of local, ddp, fsdp, hsdp",
                 assertThrows(UserError.class, () -> DataParallel.Mode.parse("zero")).getMessage());
     }
@@ -40,6 +40,13 @@ class ShardingTest {
         assertEquals(3, org.walrusjava.train.ModelParts.trainedOnlyBy("debed.3.proj2.bias"));
         assertEquals(0, org.walrusjava.train.ModelParts.trainedOnlyBy("blocks.0.space_mixing.ff_out.weight"));
         assertEquals(0, org.walrusjava.train.ModelParts.trainedOnlyBy("encoder_dummy"));
+    }
+
+    @Test
+    void hsdpShardsWithinNodesNumberedNodeByNodeAndReplicatesAcross() {
+        DataParallel.Nodes nodes = new DataParallel.Nodes(3, 2);
+        assertArrayEquals(new int[] {4, 5}, nodes.node(2));
+        assertArrayEquals(new int[] {1, 3, 5}, nodes.replicas(1));
     }
 
     @Test
