@@ -13,6 +13,7 @@ import org.walrusjava.UserError;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.Tensor;
+import org.walrusjava.train.DistributedAdamW;
 import org.walrusjava.train.GradientClipping;
 import org.walrusjava.train.TrainableParameter;
 
@@ -135,6 +136,27 @@ class GradientShardingTest {
         System.out.printf("hsdp, 2 nodes x 2 ranks: owners %s and %s, norm %.17g on every rank%n",
                 java.util.Arrays.toString(hybrid.get(0).owners()), java.util.Arrays.toString(hybrid.get(2).owners()),
                 hybrid.get(0).norm());
+    }
+
+    @Test
+    void hsdpRanksOnNodesOfTwoHoldHalfTheGradientsAndMomentsNotAQuarter() throws Exception {
+        int[][] local = {{0, 2}, {1, 2}, {0, 2}, {1, 2}};
+        List<List<List<DistributedAdamW.Memory>>> measured = onRanks(local, dp -> List.of(
+                DistBenchmark.measure(dp, DataParallel.Mode.REPLICATED), DistBenchmark.measure(dp, DataParallel.Mode.HYBRID),
+                DistBenchmark.measure(dp, DataParallel.Mode.SHARDED)));
+        List<DistributedAdamW.Memory> ddp = measured.get(0).get(0), hsdp = measured.get(0).get(1), fsdp = measured.get(0).get(2);
+        long whole = ddp.get(0).moments(), largest = 0;
+        for (long[] shape : new org.walrusjava.model.WalrusModel(org.walrusjava.bench.ModelSizes.tiny()).shapes().values())
+            largest = Math.max(largest, 8 * java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+        for (int r = 0; r < 4; r++) {
+            System.out.printf("hsdp, 2 nodes x 2 ranks: rank %d holds %.3f MB of moments (fsdp over 4: %.3f MB, ddp: %.3f MB)%n",
+                    r, hsdp.get(r).moments() / 1e6, fsdp.get(r).moments() / 1e6, ddp.get(r).moments() / 1e6);
+            assertEquals(whole / 2.0, hsdp.get(r).moments(), 3 * largest, "rank " + r + " holds about half the moments");
+            assertEquals(whole / 4.0, fsdp.get(r).moments(), 3 * largest, "rank " + r + " holds about a quarter over 4");
+            assertEquals(2 * hsdp.get(r).gradients(), hsdp.get(r).moments());
+            assertEquals(hsdp.get(r % 2), hsdp.get(r), "each node holds the same shards");
+        }
+        assertEquals(whole, hsdp.get(0).moments() + hsdp.get(1).moments(), "a node's shards are the whole");
     }
 
     @Test
