@@ -47,9 +47,14 @@ class DataParallelTrainingTest {
         }
 
         static Run start(int nproc, List<String> args, Map<String, String> env) throws IOException {
+            return start(new Launcher.Plan(nproc, 1, 0, "127.0.0.1", freePort()), args, env);
+        }
+
+        /** One node's launch of a run over several (here all on this machine, as a cluster's nodes would be). */
+        static Run start(Launcher.Plan node, List<String> args, Map<String, String> env) throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-            return new Run(Launcher.start(new Launcher.Plan(nproc, 1, 0, "127.0.0.1", freePort()), args, env, out), bytes);
+            return new Run(Launcher.start(node, args, env, out), bytes);
         }
 
         /** Waits (up to 4 minutes) until rank 0 has written a checkpoint: training is under way on all ranks. */
@@ -128,6 +133,70 @@ class DataParallelTrainingTest {
         assertEquals(20, logOne.size());
         for (int i = 0; i < 20; i++)
             assertEquals(field(logOne.get(i), "loss"), field(logTwo.get(i), "loss"), "loss of step " + (i + 1));
+    }
+
+    @Test
+    void hsdpOnTwoNodesOfTwoRanksTrainsAsOneProcessWithTheSameGlobalBatch() throws Exception {
+        Path four = tmp.resolve("hsdp-2x2"), one = tmp.resolve("hsdp-one-process");
+        List<String> hsdp = train(four, 6, "+trainer.distribution=hsdp"), alone = train(one, 6);
+        // 4 micro-batches per step: one on each rank, all four in the single process
+        for (List<String> args : List.of(hsdp, alone)) args.set(args.indexOf("--grad-acc") + 1, "4");
+        long t0 = System.nanoTime();
+        int port = freePort();
+        Run node0 = Run.start(new Launcher.Plan(2, 2, 0, "127.0.0.1", port), hsdp, ENV);
+        Run node1 = Run.start(new Launcher.Plan(2, 2, 1, "127.0.0.1", port), hsdp, ENV);
+        Run reference = Run.start(1, alone);
+        String said = node0.finish();
+        node1.finish();
+        reference.finish();
+        System.out.printf("hsdp: 2 nodes x 2 ranks and 1 process, 6 steps of 4 micro-batches, in %.1f s%n",
+                (System.nanoTime() - t0) / 1e9);
+        assertTrue(said.contains("[rank 0] weights bit-identical on all 4 ranks at step 6"), said);
+        assertTrue(said.contains("data parallel over 4 ranks, gradients and optimizer state sharded within each node, "
+                + "replicated across nodes (hsdp)"), said);
+
+        // Each node sums its ranks' gradients, then the nodes add their sums: (a + b) + (c + d), where one process
+        // accumulates ((a + b) + c) + d, so the runs agree to float rounding rather than bit for bit. AdamW's
+        // normalized step turns the rounding of a near-zero gradient into a difference of up to the learning rate
+        // (1e-3) in a few weights; fsdp over 4 ranks on one node differs from one process as much.
+        Path checkpoint = Path.of("checkpoints/step-0000006");
+        Difference weights = difference(one.resolve("final.safetensors"), four.resolve("final.safetensors"));
+        Difference moments = difference(one.resolve(checkpoint).resolve("optimizer.safetensors"),
+                four.resolve(checkpoint).resolve("optimizer.safetensors"));
+        System.out.printf("hsdp: 2 nodes x 2 ranks vs one process: weights %s; moments gathered into the checkpoint %s%n",
+                weights, moments);
+        assertTrue(weights.worst() < 1e-3 && weights.above() < weights.count() / 10_000, weights.toString());
+        assertTrue(moments.worst() < 1e-5, moments.toString());
+        List<String> logFour = Files.readAllLines(four.resolve("log.jsonl")), logOne = Files.readAllLines(one.resolve("log.jsonl"));
+        assertEquals(field(logOne.get(0), "grad_norm"), field(logFour.get(0), "grad_norm"), 1e-9 * field(logOne.get(0), "grad_norm"));
+        for (int i = 0; i < 6; i++)
+            assertEquals(field(logOne.get(i), "loss"), field(logFour.get(i), "loss"), 1e-6 * field(logOne.get(i), "loss"));
+    }
+
+    /** How two files of float tensors differ: the largest difference, how many elements differ by more than 1e-5. */
+    record Difference(double worst, long above, long count) {
+        @Override
+        public String toString() {
+            return String.format("max |difference| %.3g, %d of %d elements differ by more than 1e-5", worst, above, count);
+        }
+    }
+
+    /** Compares the float tensors of {@code b} with those of {@code a}, by a's keys but generator states and step counts. */
+    static Difference difference(Path a, Path b) {
+        Map<String, Tensor> x = SafeTensors.read(a), y = SafeTensors.read(b);
+        double worst = 0;
+        long above = 0, count = 0;
+        for (String k : x.keySet()) {
+            if (k.startsWith("rng.") || k.endsWith(".step")) continue;
+            float[] p = x.get(k).toFloatArray(), q = y.get(k).toFloatArray();
+            for (int i = 0; i < p.length; i++) {
+                double d = Math.abs(p[i] - q[i]);
+                worst = Math.max(worst, d);
+                if (d > 1e-5) above++;
+            }
+            count += p.length;
+        }
+        return new Difference(worst, above, count);
     }
 
     @Test
