@@ -10,6 +10,12 @@ final class DeviceOption {
             description = "cpu (default), cuda or cuda:N (CUDA needs the gpu build and is untested).")
     String device;
 
+    /** The device as given, checked and in lower case: plain "cuda" stays so, for each rank to map to its own GPU. */
+    String text() {
+        parse();
+        return device.trim().toLowerCase();
+    }
+
     Device parse() {
         try {
             return Device.parse(device);

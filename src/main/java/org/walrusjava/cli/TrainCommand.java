@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.walrusjava.UserError;
 import org.walrusjava.dist.DataParallel;
+import org.walrusjava.dist.Rendezvous;
 import org.walrusjava.io.ExperimentConfig;
 import org.walrusjava.tensor.Device;
 import org.walrusjava.train.ActivationCheckpointing;
@@ -120,8 +121,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Device where = resume != null ? Device.parse(RunSpec.read(resume).device()) : device.parse();
-        try (DataParallel ranks = DataParallel.fromEnvironment(where)) {
+        // before the run folder is read, so that a misuse is named as such whatever the folder holds
+        if (resume != null && (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty()
+                || changesOptions()))
+            throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
+                    + "may be given with it");
+        Rendezvous rendezvous = Rendezvous.fromEnvironment(System.getenv());
+        Device where = rendezvous.device(resume != null ? RunSpec.read(resume).device() : device.text(),
+                System.getenv("CUDA_VISIBLE_DEVICES"));
+        try (DataParallel ranks = DataParallel.join(rendezvous, System.getenv(), where)) {
             return train(ranks);
         }
     }
@@ -167,9 +175,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingSession resumed(PrintStream err, DataParallel ranks) {
-        if (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty() || changesOptions())
-            throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
-                    + "may be given with it");
         TrainingSession session = TrainingSession.resume(resume, err, ranks);
         TrainingOptions.Schedule s = session.spec().options().schedule();
         if (err != null && steps != null && s.perStep() && s.inverseSqrt() && steps > s.maxEpochs())
@@ -209,7 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (saveEvery != null) b.saveEvery = saveEvery;
         if (validateEvery != null) b.validateEvery = validateEvery;
         RunSpec spec = new RunSpec(config.toAbsolutePath(), overrides, data.stream().map(Path::toAbsolutePath).toList(),
-                init == null ? null : init.toAbsolutePath(), upstreamAlignment, device.parse().toString(), b.build());
+                init == null ? null : init.toAbsolutePath(), upstreamAlignment, device.text(), b.build());
         return TrainingSession.start(spec, out, err, ranks);
     }
 

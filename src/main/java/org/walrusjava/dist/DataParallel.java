@@ -246,6 +246,11 @@ public final class DataParallel implements AutoCloseable {
         return new DataParallel(r, g, collectives);
     }
 
+    /** The device this rank trains on, given as --device (see {@link Rendezvous#device}). */
+    public Device device(String given) {
+        return where.device(given, System.getenv("CUDA_VISIBLE_DEVICES"));
+    }
+
     public int rank() {
         return where.rank();
     }

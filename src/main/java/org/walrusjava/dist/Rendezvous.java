@@ -2,6 +2,7 @@ package org.walrusjava.dist;
 
 import java.util.Map;
 import org.walrusjava.UserError;
+import org.walrusjava.tensor.Device;
 
 /**
  * Where this process stands among the ranks of a run and where they meet: read from the variables torchrun (and
@@ -33,6 +34,32 @@ public record Rendezvous(String masterAddr, int masterPort, int rank, int worldS
 
     public boolean distributed() {
         return worldSize > 1;
+    }
+
+    /**
+     * The device this rank trains on, given as --device: plain "cuda" is this rank's own GPU, cuda:LOCAL_RANK, or
+     * cuda:0 where CUDA_VISIBLE_DEVICES ({@code visible}, null when unset) shows it a single GPU, as Slurm's
+     * --gpus-per-task does. An explicit cuda:N is taken as given, and refused where several ranks share this node
+     * and could see more than one GPU: every rank is started with the same arguments, so they would all train on
+     * that one GPU, which NCCL refuses.
+     */
+    public Device device(String given, String visible) {
+        Device d = Device.parse(given);
+        if (!d.isCuda()) return d;
+        int gpus = visible == null ? -1 : (int) java.util.Arrays.stream(visible.split(",")).filter(v -> !v.isBlank()).count();
+        boolean plain = given.trim().equalsIgnoreCase("cuda");
+        if (!plain) {
+            if (localWorldSize > 1 && gpus != 1)
+                throw new UserError("rank " + rank + ": --device " + d + " would put all " + localWorldSize + " ranks of "
+                        + "this node on one GPU; give --device cuda to train local rank i on cuda:i (or set each rank's "
+                        + "CUDA_VISIBLE_DEVICES to its own GPU)");
+            return d;
+        }
+        if (gpus == 1) return new Device("cuda", 0);
+        if (gpus > 1 && localRank >= gpus)
+            throw new UserError("rank " + rank + ": local rank " + localRank + " has no GPU of its own: "
+                    + "CUDA_VISIBLE_DEVICES shows " + gpus + " GPUs to the " + localWorldSize + " ranks of this node");
+        return new Device("cuda", localRank);
     }
 
     /**

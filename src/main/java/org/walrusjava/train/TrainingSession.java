@@ -44,7 +44,7 @@ public final class TrainingSession implements AutoCloseable {
         this.dir = dir;
         ExperimentConfig config = ExperimentConfig.load(spec.config(), spec.overrides());
         TrainingOptions o = spec.options();
-        Device device = Device.parse(spec.device());
+        Device device = ranks.device(spec.device());
         if (o.precision() == TrainingOptions.Precision.BF16 && !device.isCuda() && !CpuInfo.hasFullRateBf16()
                 && progress != null)
             progress.println("note: this CPU has no bf16 product instructions (AVX-512 BF16, AMX or Arm BF16), so bf16 "
