@@ -124,7 +124,7 @@ public final class DataParallel implements AutoCloseable {
      */
     private Nodes agreeOnNodes() {
         int perNode = where.localWorldSize();
-        boolean numbered = where.localRank() == rank() % perNode && where.localRank() < perNode;
+        boolean numbered = where.localRank() == rank() % perNode;
         double[] largest;
         try (NativeScope scope = NativeScope.open()) {
             Tensor t = Tensor.of(new double[] {perNode, -perNode, numbered ? 0 : rank() + 1}, 3);
