@@ -142,7 +142,11 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
                         describe(session.spec().options()),
                         ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
-                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", gradients and optimizer state sharded (ZeRO-2)" : "") : "");
+                                + (ranks.mode() == DataParallel.Mode.SHARDED ? ", gradients and optimizer state sharded (ZeRO-2)"
+                                + (session.spec().options().activationCheckpointing().on()
+                                        ? ", blocks' weights parked on their owners between uses"
+                                        : "; weights whole (without activation checkpointing a step needs every block's at once)")
+                                : "") : "");
             Trainer.Result r = trainer.train(until);
             stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",

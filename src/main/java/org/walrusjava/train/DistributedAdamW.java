@@ -64,6 +64,14 @@ public final class DistributedAdamW implements AutoCloseable {
         clearGradients();
     }
 
+    /**
+     * fsdp's weight sharding of a model's {@code blockCount} processor blocks between the uses of each block, by the
+     * owners of this optimizer; null where the state is replicated.
+     */
+    BlockWeightShards weightShards(int blockCount) {
+        return owners == null ? null : new BlockWeightShards(parameters, owners, ranks, blockCount);
+    }
+
     /** What this rank held at the last {@link #step}: trainable weights, gradients and moments. */
     public Memory memory() {
         return memory;

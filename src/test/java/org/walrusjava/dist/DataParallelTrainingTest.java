@@ -130,6 +130,34 @@ class DataParallelTrainingTest {
             assertEquals(field(logOne.get(i), "loss"), field(logTwo.get(i), "loss"), "loss of step " + (i + 1));
     }
 
+    /**
+     * fsdp with activation checkpointing: between uses, each rank keeps only the blocks' weights it owns (rank 0's log
+     * says how many bytes of weights it held during the micro-batches), and the run still ends bit for bit where one
+     * process with the same checkpointing ends.
+     */
+    @Test
+    void fsdpWithCheckpointingParksOtherOwnersBlockWeightsAndTrainsAsOneProcess() throws Exception {
+        Path two = tmp.resolve("fsdp-checkpointed"), one = tmp.resolve("one-checkpointed");
+        Run a = Run.start(2, train(two, 6, "--activation-checkpointing", "1", "+trainer.distribution=fsdp"));
+        Run b = Run.start(1, train(one, 6, "--activation-checkpointing", "1"));
+        String text = a.finish();
+        b.finish();
+        assertTrue(text.contains("blocks' weights parked on their owners between uses"), text);
+        Map<String, Tensor> reference = SafeTensors.read(one.resolve("final.safetensors"));
+        Map<String, Tensor> sharded = SafeTensors.read(two.resolve("final.safetensors"));
+        long total = 0, blocks = 0;
+        for (String k : reference.keySet()) {
+            assertEquals(0.0, maxAbsDiff(reference.get(k), sharded.get(k)), k);
+            total += reference.get(k).bytes();
+            if (k.startsWith("blocks.")) blocks += reference.get(k).bytes();
+        }
+        List<String> log = Files.readAllLines(two.resolve("log.jsonl"));
+        double held = field(log.get(log.size() - 1), "weight_bytes_in_step");
+        System.out.printf("fsdp, checkpointing every block: rank 0 held %.0f of %d weight bytes during the micro-batches "
+                + "(blocks: %d)%n", held, total, blocks);
+        assertTrue(held > total - 0.75 * blocks && held < total - 0.25 * blocks, held + " of " + total);
+    }
+
     @Test
     void killingARankStopsTheOtherAtOnceNamingItAndTheLastCheckpointResumes() throws Exception {
         Path dir = tmp.resolve("killed");
