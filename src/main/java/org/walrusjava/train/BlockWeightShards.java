@@ -10,8 +10,9 @@ import org.walrusjava.tensor.Tensor;
  * step, each processor block's weights stay only on the ranks that own them (their owners update them, see
  * {@link DistributedAdamW}). The others fetch a block's weights from the owners just before the block runs (its
  * first pass, then its re-run and backward pass) and free them right after, so a rank holds its own share of the
- * blocks' weights plus one segment's. Outside the micro-batches every rank holds every weight, as in ZeRO-2:
- * validation, checkpoints and the optimizer step see a whole model.
+ * blocks' weights plus one segment's. After the micro-batches, once the gradients have reached their owners, the
+ * parked weights get their storage back and the optimizer step's broadcast fills them: outside the micro-batches
+ * every rank holds every weight, as in ZeRO-2, so validation and checkpoints see a whole model.
  *
  * <p>Why only with checkpointing: without it the backward pass needs every block's weights at once, at the end of the
  * forward pass, so nothing could be freed at the memory peak. Why blocks only: they hold nearly all of Walrus's
@@ -52,12 +53,25 @@ final class BlockWeightShards implements Backpropagation.BlockWeights {
     public void gather(int from, int to) {
         for (int b = from; b < to; b++) {
             if (present[b]) continue;
-            List<Tensor> ws = weights.get(b);
-            for (int i = 0; i < ws.size(); i++)
-                if (!own(b, i)) ws.get(i).reallocate(shapes.get(b).get(i));
-            ranks.broadcastFromOwners(ws, owners.get(b));
-            present[b] = true;
+            allocate(b);
+            ranks.broadcastFromOwners(weights.get(b), owners.get(b));
         }
+    }
+
+    /**
+     * Gives every parked weight its storage back without its values: the caller has every owner broadcast its
+     * weights next (the optimizer step does, after updating them), which saves fetching values about to be replaced.
+     */
+    void allocateAll() {
+        for (int b = 0; b < present.length; b++)
+            if (!present[b]) allocate(b);
+    }
+
+    private void allocate(int block) {
+        List<Tensor> ws = weights.get(block);
+        for (int i = 0; i < ws.size(); i++)
+            if (!own(block, i)) ws.get(i).reallocate(shapes.get(block).get(i));
+        present[block] = true;
     }
 
     /** Frees the weights of blocks [from, to) that this rank does not own. */
@@ -73,10 +87,6 @@ final class BlockWeightShards implements Backpropagation.BlockWeights {
 
     void releaseAll() {
         release(0, present.length);
-    }
-
-    void gatherAll() {
-        gather(0, present.length);
     }
 
     private boolean own(int block, int i) {

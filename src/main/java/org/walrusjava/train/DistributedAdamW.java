@@ -60,8 +60,13 @@ public final class DistributedAdamW implements AutoCloseable {
             if (g != null) gradients += g.bytes();
         }
         memory = new Memory(weights, gradients, optimizer.momentBytes());
-        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+        shareWeights();
         clearGradients();
+    }
+
+    /** Sharded: every rank takes each parameter's value from its owner (every rank calls it). */
+    public void shareWeights() {
+        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
     }
 
     /**

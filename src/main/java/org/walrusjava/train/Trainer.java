@@ -295,10 +295,11 @@ public final class Trainer implements AutoCloseable {
                 badLoss = "loss is " + loss + " on " + data.datasetName() + " (micro-batch " + k + ")";
             lossSum += loss;
         }
-        if (weightShards != null) weightShards.gatherAll();
         double[] total = ranks.sum(new double[] {lossSum, samples});
         if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
         double norm = optimizer.sumAndClip(options.clipGradient());
+        // after the gradients have gone to their owners, so that a rank never holds all weights and all gradients
+        if (weightShards != null) weightShards.allocateAll();
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
         optimizer.step(lr);
         return new StepOutcome(total[0] / acc, norm, names, (long) total[1]);
@@ -306,6 +307,10 @@ public final class Trainer implements AutoCloseable {
 
     private void diverged(String what) {
         optimizer.clearGradients();
+        if (weightShards != null) {
+            weightShards.allocateAll();
+            optimizer.shareWeights();
+        }
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep
