@@ -120,6 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume != null) checkResumeOptions();
         Device where = resume != null ? Device.parse(RunSpec.read(resume).device()) : device.parse();
         try (DataParallel ranks = DataParallel.fromEnvironment(where)) {
             return train(ranks);
@@ -162,10 +163,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainingSession resumed(PrintStream err, DataParallel ranks) {
+    private void checkResumeOptions() {
         if (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty() || changesOptions())
             throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
                     + "may be given with it");
+    }
+
+    private TrainingSession resumed(PrintStream err, DataParallel ranks) {
         TrainingSession session = TrainingSession.resume(resume, err, ranks);
         TrainingOptions.Schedule s = session.spec().options().schedule();
         if (err != null && steps != null && s.perStep() && s.inverseSqrt() && steps > s.maxEpochs())
