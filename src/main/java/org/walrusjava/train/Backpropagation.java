@@ -33,8 +33,8 @@ public final class Backpropagation {
 
     /**
      * Makes the weights of processor blocks [from, to) present just before they run and lets them go right after
-     * (fsdp's weight sharding, {@link BlockWeightShards}); called around each checkpointed segment's first pass and
-     * around its re-run with its backward pass.
+     * (fsdp's sharding, {@link BlockWeightShards}); called around each checkpointed segment's first pass and around
+     * its re-run with its backward pass, after which the segment's gradients are told done.
      */
     public interface BlockWeights {
         /** Every weight is always present. */
@@ -44,11 +44,17 @@ public final class Backpropagation {
 
             @Override
             public void release(int from, int to) {}
+
+            @Override
+            public void gradientsDone(int from, int to) {}
         };
 
         void gather(int from, int to);
 
         void release(int from, int to);
+
+        /** The backward pass has put this micro-batch's gradients into the weights of blocks [from, to). */
+        void gradientsDone(int from, int to);
     }
 
     /**
@@ -150,6 +156,7 @@ public final class Backpropagation {
                 grad = scope.keep(input.grad());
             }
             if (seg.tape != null) seg.tape.close();
+            weights.gradientsDone(seg.from, seg.to);
             weights.release(seg.from, seg.to);
         }
         Tensor.setGeneratorState(device, resumeState);

@@ -1,50 +1,51 @@
 package org.walrusjava.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.walrusjava.dist.DataParallel;
 import org.walrusjava.tensor.Tensor;
 
 /**
- * fsdp's weight sharding, for runs with activation checkpointing: while a rank runs the micro-batches of an optimizer
- * step, each processor block's weights stay only on the ranks that own them (their owners update them, see
- * {@link DistributedAdamW}). The others fetch a block's weights from the owners just before the block runs (its
- * first pass, then its re-run and backward pass) and free them right after, so a rank holds its own share of the
- * blocks' weights plus one segment's. After the micro-batches, once the gradients have reached their owners, the
- * parked weights get their storage back and the optimizer step's broadcast fills them: outside the micro-batches
- * every rank holds every weight, as in ZeRO-2, so validation and checkpoints see a whole model.
+ * fsdp's sharding of the processor blocks, for runs with activation checkpointing. While a rank runs the
+ * micro-batches of an optimizer step, each block's weights stay only on the ranks that own them (their owners update
+ * them, see {@link DistributedAdamW}). The others fetch a segment's weights from the owners just before its first
+ * pass and again before its re-run and backward pass, and free them right after, so a rank holds its own share of
+ * the blocks' weights plus one segment's. In the rank's last micro-batch of the step, as soon as a segment's backward
+ * pass is done its gradients are final, and they go to their owners at once (the others drop theirs), so the
+ * gradients of the blocks are sharded during the backward pass too, segment by segment, rather than all summed after
+ * it. After the micro-batches the parked weights get their storage back and the optimizer step's broadcast fills
+ * them: between steps every rank holds every weight, as in ZeRO-2, so validation and checkpoints see a whole model.
  *
  * <p>Why only with checkpointing: without it the backward pass needs every block's weights at once, at the end of the
  * forward pass, so nothing could be freed at the memory peak. Why blocks only: they hold nearly all of Walrus's
- * weights (the encoder and decoder of the released model weigh about as much as one block).
+ * weights (86% of the released model's; its encoders and decoders weigh about as much as six blocks).
  */
 final class BlockWeightShards implements Backpropagation.BlockWeights {
     private final DataParallel ranks;
-    /** Per block: its trainable weights and their owners. */
-    private final List<List<Tensor>> weights = new ArrayList<>();
-    private final List<int[]> owners = new ArrayList<>();
-    /** Per block: each weight's shape, to allocate it again. */
-    private final List<List<long[]>> shapes = new ArrayList<>();
+    private final List<Tensor> leaves;
+    private final int[] owners;
+    /** Per block: the indices of its trainable weights among the optimizer's parameters. */
+    private final List<int[]> byBlock = new ArrayList<>();
+    /** Each parameter's shape, to allocate it again. */
+    private final List<long[]> shapes = new ArrayList<>();
     private final boolean[] present;
+    /** By parameter: summed onto its owner during this step's backward pass (its last micro-batch). */
+    private final boolean[] summed;
+    private boolean lastMicroBatch;
 
-    BlockWeightShards(List<TrainableParameter> parameters, int[] owner, DataParallel ranks, int blockCount) {
+    BlockWeightShards(List<TrainableParameter> parameters, int[] owners, DataParallel ranks, int blockCount) {
         this.ranks = ranks;
+        this.leaves = parameters.stream().map(TrainableParameter::value).toList();
+        this.owners = owners;
+        for (Tensor leaf : leaves) shapes.add(leaf.shape());
         present = new boolean[blockCount];
-        java.util.Arrays.fill(present, true);
+        Arrays.fill(present, true);
+        summed = new boolean[leaves.size()];
         for (int b = 0; b < blockCount; b++) {
-            List<Tensor> ws = new ArrayList<>();
-            List<Integer> os = new ArrayList<>();
-            List<long[]> ss = new ArrayList<>();
             String prefix = "blocks." + b + ".";
-            for (int i = 0; i < parameters.size(); i++)
-                if (parameters.get(i).name().startsWith(prefix)) {
-                    ws.add(parameters.get(i).value());
-                    os.add(owner[i]);
-                    ss.add(parameters.get(i).value().shape());
-                }
-            weights.add(ws);
-            owners.add(os.stream().mapToInt(Integer::intValue).toArray());
-            shapes.add(ss);
+            byBlock.add(java.util.stream.IntStream.range(0, parameters.size())
+                    .filter(i -> parameters.get(i).name().startsWith(prefix)).toArray());
         }
     }
 
@@ -54,8 +55,45 @@ final class BlockWeightShards implements Backpropagation.BlockWeights {
         for (int b = from; b < to; b++) {
             if (present[b]) continue;
             allocate(b);
-            ranks.broadcastFromOwners(weights.get(b), owners.get(b));
+            int[] index = byBlock.get(b);
+            ranks.broadcastFromOwners(select(leaves, index), select(owners, index));
         }
+    }
+
+    /** Frees the weights of blocks [from, to) that this rank does not own. */
+    @Override
+    public void release(int from, int to) {
+        for (int b = from; b < to; b++) {
+            for (int i : byBlock.get(b))
+                if (owners[i] != ranks.rank()) leaves.get(i).releaseData();
+            present[b] = false;
+        }
+    }
+
+    /** In the step's last micro-batch: sends the final gradients of blocks [from, to) to their owners. */
+    @Override
+    public void gradientsDone(int from, int to) {
+        if (!lastMicroBatch) return;
+        int[] index = java.util.stream.IntStream.range(from, to).flatMap(b -> Arrays.stream(byBlock.get(b))).toArray();
+        ranks.sumGradients(select(leaves, index), select(owners, index));
+        for (int i : index) summed[i] = true;
+    }
+
+    /** Starts a step: parks every block weight of other owners. */
+    void startStep() {
+        release(0, present.length);
+        Arrays.fill(summed, false);
+        lastMicroBatch = false;
+    }
+
+    /** The next micro-batch is this rank's last of the step: its gradients are the final ones. */
+    void lastMicroBatch() {
+        lastMicroBatch = true;
+    }
+
+    /** Which parameters' gradients already reached their owners in this step, by the optimizer's parameter index. */
+    boolean[] summedDuringBackward() {
+        return summed.clone();
     }
 
     /**
@@ -68,28 +106,16 @@ final class BlockWeightShards implements Backpropagation.BlockWeights {
     }
 
     private void allocate(int block) {
-        List<Tensor> ws = weights.get(block);
-        for (int i = 0; i < ws.size(); i++)
-            if (!own(block, i)) ws.get(i).reallocate(shapes.get(block).get(i));
+        for (int i : byBlock.get(block))
+            if (owners[i] != ranks.rank()) leaves.get(i).reallocate(shapes.get(i));
         present[block] = true;
     }
 
-    /** Frees the weights of blocks [from, to) that this rank does not own. */
-    @Override
-    public void release(int from, int to) {
-        for (int b = from; b < to; b++) {
-            List<Tensor> ws = weights.get(b);
-            for (int i = 0; i < ws.size(); i++)
-                if (!own(b, i)) ws.get(i).releaseData();
-            present[b] = false;
-        }
+    private static List<Tensor> select(List<Tensor> all, int[] index) {
+        return Arrays.stream(index).mapToObj(all::get).toList();
     }
 
-    void releaseAll() {
-        release(0, present.length);
-    }
-
-    private boolean own(int block, int i) {
-        return owners.get(block)[i] == ranks.rank();
+    private static int[] select(int[] all, int[] index) {
+        return Arrays.stream(index).map(i -> all[i]).toArray();
     }
 }

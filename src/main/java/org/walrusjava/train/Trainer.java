@@ -75,6 +75,7 @@ public final class Trainer implements AutoCloseable {
     /** fsdp with activation checkpointing: the blocks' weights this rank does not own, parked between uses; else null. */
     private final BlockWeightShards weightShards;
     private long weightBytesInStep;
+    private long gradientBytesAfterBackward;
     private long step;
     private double bestValidation = Double.NaN;
     private long bestStep = -1;
@@ -200,7 +201,10 @@ public final class Trainer implements AutoCloseable {
                 entry.put("grad_norm", s.gradNorm);
                 entry.put("datasets", s.datasets);
                 entry.put("seconds", (System.nanoTime() - started) / 1e9);
-                if (weightShards != null) entry.put("weight_bytes_in_step", weightBytesInStep);
+                if (weightShards != null) {
+                    entry.put("weight_bytes_in_step", weightBytesInStep);
+                    entry.put("gradient_bytes_after_backward", gradientBytesAfterBackward);
+                }
                 if (log != null) log.write(entry);
                 reporter.step(step, untilStep, loss, lr, samples, step == untilStep);
                 boolean validate = validation != null && options.validateEvery() > 0
@@ -268,7 +272,7 @@ public final class Trainer implements AutoCloseable {
         String badLoss = null;
         List<String> names = new ArrayList<>();
         if (weightShards != null) {
-            weightShards.releaseAll();
+            weightShards.startStep();
             weightBytesInStep = weightBytes();
         }
         for (int k = 0; k < acc; k++) {
@@ -279,6 +283,7 @@ public final class Trainer implements AutoCloseable {
             WellDataset dataset = sources.get(draw.dataset()).dataset();
             names.add(dataset.info().datasetName());
             if (k % ranks.worldSize() != ranks.rank()) continue;
+            if (weightShards != null && k + ranks.worldSize() >= acc) weightShards.lastMicroBatch();
             org.walrusjava.data.Batch data = dataset.batch(draw.indices(), rng);
             samples += data.batchSize();
             double loss;
@@ -295,9 +300,11 @@ public final class Trainer implements AutoCloseable {
                 badLoss = "loss is " + loss + " on " + data.datasetName() + " (micro-batch " + k + ")";
             lossSum += loss;
         }
+        if (weightShards != null) gradientBytesAfterBackward = optimizer.gradientBytes();
         double[] total = ranks.sum(new double[] {lossSum, samples});
         if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
-        double norm = optimizer.sumAndClip(options.clipGradient());
+        double norm = weightShards == null ? optimizer.sumAndClip(options.clipGradient())
+                : optimizer.sumAndClip(options.clipGradient(), weightShards.summedDuringBackward());
         // after the gradients have gone to their owners, so that a rank never holds all weights and all gradients
         if (weightShards != null) weightShards.allocateAll();
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);

@@ -153,9 +153,17 @@ class DataParallelTrainingTest {
         }
         List<String> log = Files.readAllLines(two.resolve("log.jsonl"));
         double held = field(log.get(log.size() - 1), "weight_bytes_in_step");
+        double gradients = field(log.get(log.size() - 1), "gradient_bytes_after_backward");
         System.out.printf("fsdp, checkpointing every block: rank 0 held %.0f of %d weight bytes during the micro-batches "
-                + "(blocks: %d)%n", held, total, blocks);
+                + "(blocks: %d) and %.0f bytes of gradients at the end of its backward pass%n", held, total, blocks,
+                gradients);
         assertTrue(held > total - 0.75 * blocks && held < total - 0.25 * blocks, held + " of " + total);
+        // The 2-D window trains neither 3-D encoder nor decoder: trained = all but the 3-D ones, minus others' blocks.
+        long trained = 0;
+        for (String k : reference.keySet())
+            if (!k.startsWith("embed.3.") && !k.startsWith("debed.3.") && !k.contains("buffer")) trained += reference.get(k).bytes();
+        assertTrue(gradients < trained - 0.25 * blocks && gradients > trained - 0.75 * blocks - 4096,
+                gradients + " of " + trained);
     }
 
     @Test
