@@ -121,11 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // before the run folder is read, so that a misuse is named as such whatever the folder holds
-        if (resume != null && (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty()
-                || changesOptions()))
-            throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
-                    + "may be given with it");
+        if (resume != null) checkResumeOptions();
         Rendezvous rendezvous = Rendezvous.fromEnvironment(System.getenv());
         Device where = rendezvous.device(resume != null ? RunSpec.read(resume).device() : device.text(),
                 System.getenv("CUDA_VISIBLE_DEVICES"));
@@ -134,12 +130,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static String sharing(DataParallel.Mode mode) {
-        return switch (mode) {
-            case REPLICATED -> "";
+    private static String sharing(DataParallel.Mode mode, boolean checkpointing) {
+        String state = switch (mode) {
+            case REPLICATED -> null;
             case SHARDED -> ", gradients and optimizer state sharded (ZeRO-2)";
             case HYBRID -> ", gradients and optimizer state sharded within each node, replicated across nodes (hsdp)";
         };
+        if (state == null) return "";
+        return state + (checkpointing ? ", blocks' weights parked on their owners between uses"
+                : "; weights whole (without activation checkpointing a step needs every block's at once)");
     }
 
     private Integer train(DataParallel ranks) {
@@ -158,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("train: %s from step %d to %d, %s%s%n", session.dir(), trainer.step(), until,
                         describe(session.spec().options()),
                         ranks.worldSize() > 1 ? ", data parallel over " + ranks.worldSize() + " ranks"
-                                + sharing(ranks.mode()) : "");
+                                + sharing(ranks.mode(), session.spec().options().activationCheckpointing().on()) : "");
             Trainer.Result r = trainer.train(until);
             stdout.printf("step %d: loss %.4f%s; checkpoint %s%n", r.step(), r.lastLoss(),
                     r.lastValidation() == null ? "" : String.format(", validation VRMSE %.4f (persistence %.4f)",
@@ -172,6 +171,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private void checkResumeOptions() {
+        if (config != null || out != null || init != null || !data.isEmpty() || !overrides.isEmpty() || changesOptions())
+            throw new UserError("--resume continues a run exactly as it was started: only --steps, --stop-at and --export "
+                    + "may be given with it");
     }
 
     private TrainingSession resumed(PrintStream err, DataParallel ranks) {

@@ -667,6 +667,24 @@ public final class Tensor implements AutoCloseable {
     // ---------------------------------------------------------------- memory
 
     /**
+     * Frees this tensor's data but keeps the tensor, which optimizers, modules and autograd know by identity: it has
+     * no elements until {@link #reallocate}. Sharded training parks the weights a rank does not own this way.
+     */
+    public void releaseData() {
+        try (org.bytedeco.pytorch.AutoGradMode off = new org.bytedeco.pytorch.AutoGradMode(false)) {
+            t.set_();
+        }
+    }
+
+    /** Gives this tensor fresh, uninitialized, contiguous data of {@code shape} (after {@link #releaseData}). */
+    public void reallocate(long... shape) {
+        try (org.bytedeco.pytorch.AutoGradMode off = new org.bytedeco.pytorch.AutoGradMode(false);
+             PointerScope scope = new PointerScope()) {
+            t.set_(torch.empty(shape, t.options(), null));
+        }
+    }
+
+    /**
      * A second handle to the same data that belongs to no scope, whichever are open: for state that must outlive the
      * caller's scopes (weights, optimizer moments). Whoever holds it closes it; one that is dropped unclosed is freed
      * by the garbage collector. This handle stays the caller's as before.

@@ -32,6 +32,32 @@ public final class Backpropagation {
     private Backpropagation() {}
 
     /**
+     * Makes the weights of processor blocks [from, to) present just before they run and lets them go right after
+     * (fsdp's sharding, {@link BlockWeightShards}); called around each checkpointed segment's first pass and around
+     * its re-run with its backward pass, after which the segment's gradients are told done.
+     */
+    public interface BlockWeights {
+        /** Every weight is always present. */
+        BlockWeights PRESENT = new BlockWeights() {
+            @Override
+            public void gather(int from, int to) {}
+
+            @Override
+            public void release(int from, int to) {}
+
+            @Override
+            public void gradientsDone(int from, int to) {}
+        };
+
+        void gather(int from, int to);
+
+        void release(int from, int to);
+
+        /** The backward pass has put this micro-batch's gradients into the weights of blocks [from, to). */
+        void gradientsDone(int from, int to);
+    }
+
+    /**
      * @param gradScale the loss is multiplied by this before backward (1 / accumulation steps)
      * @param checkpointing which activations are recomputed ({@link ActivationCheckpointing#OFF}: none)
      * @param autocast lower precision for the forward computations (autocast), or null for none; backward
@@ -40,24 +66,31 @@ public final class Backpropagation {
      */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
             ActivationCheckpointing checkpointing, DType autocast) {
-        return run(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, new StepPhases());
+        return run(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, new StepPhases(),
+                BlockWeights.PRESENT);
     }
 
-    /** As {@link #run(WalrusModel, Batch, Rolls, int, double, ActivationCheckpointing, DType)}, adding the time of each phase to {@code phases}. */
+    /**
+     * As {@link #run(WalrusModel, Batch, Rolls, int, double, ActivationCheckpointing, DType)}, adding the time of each
+     * phase to {@code phases}, with the blocks' weights made present by {@code weights} while checkpointed segments
+     * run (without checkpointing they must all be present).
+     */
     public static Loss.Result run(WalrusModel model, Batch batch, Rolls rolls, int minimumContext, double gradScale,
-            ActivationCheckpointing checkpointing, DType autocast, StepPhases phases) {
+            ActivationCheckpointing checkpointing, DType autocast, StepPhases phases, BlockWeights weights) {
         // The fp32 projections' gradient products then run on every core, not on libtorch's single-threaded BLAS.
         try (RowSplitBackward region = RowSplitBackward.open()) {
-            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, phases);
+            return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, phases,
+                    weights);
         }
     }
 
     private static Loss.Result backpropagate(WalrusModel model, Batch batch, Rolls rolls, int minimumContext,
-            double gradScale, ActivationCheckpointing checkpointing, DType autocast, StepPhases phases) {
+            double gradScale, ActivationCheckpointing checkpointing, DType autocast, StepPhases phases,
+            BlockWeights weights) {
         List<Segment> segments = new ArrayList<>();
         try {
             return backpropagate(model, batch, rolls, minimumContext, gradScale, checkpointing, autocast, phases,
-                    segments);
+                    checkpointing.on() ? weights : BlockWeights.PRESENT, segments);
         } finally {
             for (Segment seg : segments) if (seg.tape != null) seg.tape.close();
         }
@@ -65,7 +98,7 @@ public final class Backpropagation {
 
     private static Loss.Result backpropagate(WalrusModel model, Batch batch, Rolls rolls, int minimumContext,
             double gradScale, ActivationCheckpointing checkpointing, DType autocast, StepPhases phases,
-            List<Segment> segments) {
+            BlockWeights weights, List<Segment> segments) {
         long started = System.nanoTime();
         Loss.Prepared p = Loss.prepare(batch, model);
         Device device = p.input().device();
@@ -83,10 +116,12 @@ public final class Backpropagation {
                     checkpointing.selective() ? new ProjectionTape() : null);
             if (recompute) segments.add(seg);
             Tensor in = recompute ? seg.input : h;
+            weights.gather(seg.from, seg.to);
             try (Autograd grad = recompute ? Autograd.off() : Autograd.on(); NativeScope scope = NativeScope.open();
                  ProjectionTape.Use tape = seg.tape != null ? seg.tape.record() : null) {
                 h = scope.keep(forward(device, autocast, () -> model.runBlocks(pass, seg.from, seg.to, in)));
             }
+            weights.release(seg.from, seg.to);
         }
         Tensor blocksOut = recompute ? h.detach().requiresGrad(true) : h;
         Loss.Result r;
@@ -109,6 +144,7 @@ public final class Backpropagation {
         Tensor resumeState = Tensor.generatorState(device).copy();
         for (int s = segments.size() - 1; s >= 0; s--) {
             Segment seg = segments.get(s);
+            weights.gather(seg.from, seg.to);
             try (NativeScope scope = NativeScope.open()) {
                 Tensor input = seg.input.detach().requiresGrad(true);
                 Tensor.setGeneratorState(device, seg.generatorState);
@@ -120,6 +156,8 @@ public final class Backpropagation {
                 grad = scope.keep(input.grad());
             }
             if (seg.tape != null) seg.tape.close();
+            weights.gradientsDone(seg.from, seg.to);
+            weights.release(seg.from, seg.to);
         }
         Tensor.setGeneratorState(device, resumeState);
         pass.tokens().backward(grad);

@@ -47,22 +47,53 @@ public final class DistributedAdamW implements AutoCloseable {
      * @return the joint norm before clipping, the same on every rank (not finite when some gradient on some rank is not)
      */
     public double sumAndClip(double maxNorm) {
-        ranks.sumGradients(leaves, owners);
+        return sumAndClip(maxNorm, new boolean[leaves.size()]);
+    }
+
+    /** As {@link #sumAndClip(double)}, where the gradients marked {@code summed} (by index) already were. */
+    double sumAndClip(double maxNorm, boolean[] summed) {
+        List<Tensor> rest = new ArrayList<>();
+        List<Integer> restOwners = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++)
+            if (!summed[i]) {
+                rest.add(leaves.get(i));
+                if (owners != null) restOwners.add(owners[i]);
+            }
+        ranks.sumGradients(rest, owners == null ? null : restOwners.stream().mapToInt(Integer::intValue).toArray());
         return GradientClipping.clip(parameters, maxNorm, ranks::sumOverShards);
     }
 
     /** Updates the parameters with the scheduled rate {@code lr} (sharded: each rank its own, then shares them). */
     public void step(double lr) {
         optimizer.step(lr);
-        long weights = 0, gradients = 0;
-        for (Tensor leaf : leaves) {
-            weights += leaf.bytes();
-            Tensor g = leaf.grad();
-            if (g != null) gradients += g.bytes();
-        }
-        memory = new Memory(weights, gradients, optimizer.momentBytes());
-        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+        long weights = 0;
+        for (Tensor leaf : leaves) weights += leaf.bytes();
+        memory = new Memory(weights, gradientBytes(), optimizer.momentBytes());
+        shareWeights();
         clearGradients();
+    }
+
+    /** Bytes of the gradients this rank holds now. */
+    long gradientBytes() {
+        long bytes = 0;
+        for (Tensor leaf : leaves) {
+            Tensor g = leaf.grad();
+            if (g != null) bytes += g.bytes();
+        }
+        return bytes;
+    }
+
+    /** Sharded: every rank takes each parameter's value from its owner (every rank calls it). */
+    public void shareWeights() {
+        if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+    }
+
+    /**
+     * fsdp's weight sharding of a model's {@code blockCount} processor blocks between the uses of each block, by the
+     * owners of this optimizer; null where the state is replicated.
+     */
+    BlockWeightShards weightShards(int blockCount) {
+        return owners == null ? null : new BlockWeightShards(parameters, owners, ranks, blockCount);
     }
 
     /** What this rank held at the last {@link #step}: trainable weights, gradients and moments. */

@@ -189,7 +189,7 @@ public final class TrainBenchmark {
                 long t0 = System.nanoTime();
                 try (NativeScope scope = NativeScope.open()) {
                     Backpropagation.run(model, batch, Rolls.zero(), Loss.MINIMUM_CONTEXT, 1.0, checkpointing,
-                            autocast, counted).lossX100().itemDouble();
+                            autocast, counted, Backpropagation.BlockWeights.PRESENT).lossX100().itemDouble();
                 }
                 long t1 = System.nanoTime();
                 GradientClipping.clip(params, 10);

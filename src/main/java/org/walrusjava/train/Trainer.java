@@ -72,6 +72,10 @@ public final class Trainer implements AutoCloseable {
     private final LearningRateSchedule curve;
     private final DatasetSampler sampler;
     private final DataParallel ranks;
+    /** fsdp with activation checkpointing: the blocks' weights this rank does not own, parked between uses; else null. */
+    private final BlockWeightShards weightShards;
+    private long weightBytesInStep;
+    private long gradientBytesAfterBackward;
     private long step;
     private double bestValidation = Double.NaN;
     private long bestStep = -1;
@@ -121,6 +125,7 @@ public final class Trainer implements AutoCloseable {
         ranks.broadcastFromLeader(slots.values().stream().map(Module.Slot::get).toList());
         optimizer = new DistributedAdamW(ModelParts.select(model, options.freeze(), options.lrMultipliers()),
                 options.optimizer(), ranks);
+        weightShards = options.activationCheckpointing().on() ? optimizer.weightShards(model.blockCount()) : null;
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
@@ -196,6 +201,10 @@ public final class Trainer implements AutoCloseable {
                 entry.put("grad_norm", s.gradNorm);
                 entry.put("datasets", s.datasets);
                 entry.put("seconds", (System.nanoTime() - started) / 1e9);
+                if (weightShards != null) {
+                    entry.put("weight_bytes_in_step", weightBytesInStep);
+                    entry.put("gradient_bytes_after_backward", gradientBytesAfterBackward);
+                }
                 if (log != null) log.write(entry);
                 reporter.step(step, untilStep, loss, lr, samples, step == untilStep);
                 boolean validate = validation != null && options.validateEvery() > 0
@@ -262,6 +271,10 @@ public final class Trainer implements AutoCloseable {
         long samples = 0;
         String badLoss = null;
         List<String> names = new ArrayList<>();
+        if (weightShards != null) {
+            weightShards.startStep();
+            weightBytesInStep = weightBytes();
+        }
         for (int k = 0; k < acc; k++) {
             long micro = step * acc + k;
             Random rng = new Random(Seeds.mix(options.seed(), micro));
@@ -270,6 +283,7 @@ public final class Trainer implements AutoCloseable {
             WellDataset dataset = sources.get(draw.dataset()).dataset();
             names.add(dataset.info().datasetName());
             if (k % ranks.worldSize() != ranks.rank()) continue;
+            if (weightShards != null && k + ranks.worldSize() >= acc) weightShards.lastMicroBatch();
             org.walrusjava.data.Batch data = dataset.batch(draw.indices(), rng);
             samples += data.batchSize();
             double loss;
@@ -277,7 +291,8 @@ public final class Trainer implements AutoCloseable {
                 Batch batch = BatchTensors.of(data, device);
                 Loss.Result r = Backpropagation.run(model, batch, Rolls.seeded(rng.nextLong()), options.minimumContext(),
                         1.0 / acc, options.activationCheckpointing(),
-                        options.precision() == TrainingOptions.Precision.BF16 ? DType.BFLOAT16 : null);
+                        options.precision() == TrainingOptions.Precision.BF16 ? DType.BFLOAT16 : null, new StepPhases(),
+                        weightShards != null ? weightShards : Backpropagation.BlockWeights.PRESENT);
                 loss = r.lossX100().itemDouble();
             }
             // reported after the ranks have compared losses, so that all of them stop at the same step
@@ -285,9 +300,13 @@ public final class Trainer implements AutoCloseable {
                 badLoss = "loss is " + loss + " on " + data.datasetName() + " (micro-batch " + k + ")";
             lossSum += loss;
         }
+        if (weightShards != null) gradientBytesAfterBackward = optimizer.gradientBytes();
         double[] total = ranks.sum(new double[] {lossSum, samples});
         if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
-        double norm = optimizer.sumAndClip(options.clipGradient());
+        double norm = weightShards == null ? optimizer.sumAndClip(options.clipGradient())
+                : optimizer.sumAndClip(options.clipGradient(), weightShards.summedDuringBackward());
+        // after the gradients have gone to their owners, so that a rank never holds all weights and all gradients
+        if (weightShards != null) weightShards.allocateAll();
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
         optimizer.step(lr);
         return new StepOutcome(total[0] / acc, norm, names, (long) total[1]);
@@ -295,6 +314,10 @@ public final class Trainer implements AutoCloseable {
 
     private void diverged(String what) {
         optimizer.clearGradients();
+        if (weightShards != null) {
+            weightShards.allocateAll();
+            optimizer.shareWeights();
+        }
         String keep = lastCheckpoint == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastCheckpoint + " (after step " + savedStep + ")";
         throw new DivergedException("training diverged at step " + (step + 1) + ": " + what + "; " + keep
@@ -327,6 +350,20 @@ public final class Trainer implements AutoCloseable {
     /** What this rank held at the last optimizer step: trainable weights, gradients and optimizer moments. */
     public DistributedAdamW.Memory memory() {
         return optimizer.memory();
+    }
+
+    /**
+     * Bytes of model weights this rank held while running the last step's micro-batches, between blocks: all of them,
+     * except under fsdp with activation checkpointing, where the blocks' weights of other owners are parked.
+     */
+    public long weightBytesInStep() {
+        return weightShards == null ? weightBytes() : weightBytesInStep;
+    }
+
+    private long weightBytes() {
+        long bytes = 0;
+        for (Module.Slot slot : model.slots().values()) bytes += slot.get().bytes();
+        return bytes;
     }
 
     /** Frees the optimizer's moments; the model stays its creator's to close. */

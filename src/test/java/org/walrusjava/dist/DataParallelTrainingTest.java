@@ -135,10 +135,48 @@ class DataParallelTrainingTest {
             assertEquals(field(logOne.get(i), "loss"), field(logTwo.get(i), "loss"), "loss of step " + (i + 1));
     }
 
+    /**
+     * fsdp with activation checkpointing: between uses, each rank keeps only the blocks' weights it owns (rank 0's log
+     * says how many bytes of weights it held during the micro-batches), and the run still ends bit for bit where one
+     * process with the same checkpointing ends.
+     */
+    @Test
+    void fsdpWithCheckpointingParksOtherOwnersBlockWeightsAndTrainsAsOneProcess() throws Exception {
+        Path two = tmp.resolve("fsdp-checkpointed"), one = tmp.resolve("one-checkpointed");
+        Run a = Run.start(2, train(two, 6, "--activation-checkpointing", "1", "+trainer.distribution=fsdp"));
+        Run b = Run.start(1, train(one, 6, "--activation-checkpointing", "1"));
+        String text = a.finish();
+        b.finish();
+        assertTrue(text.contains("blocks' weights parked on their owners between uses"), text);
+        Map<String, Tensor> reference = SafeTensors.read(one.resolve("final.safetensors"));
+        Map<String, Tensor> sharded = SafeTensors.read(two.resolve("final.safetensors"));
+        long total = 0, blocks = 0;
+        for (String k : reference.keySet()) {
+            assertEquals(0.0, maxAbsDiff(reference.get(k), sharded.get(k)), k);
+            total += reference.get(k).bytes();
+            if (k.startsWith("blocks.")) blocks += reference.get(k).bytes();
+        }
+        List<String> log = Files.readAllLines(two.resolve("log.jsonl"));
+        double held = field(log.get(log.size() - 1), "weight_bytes_in_step");
+        double gradients = field(log.get(log.size() - 1), "gradient_bytes_after_backward");
+        System.out.printf("fsdp, checkpointing every block: rank 0 held %.0f of %d weight bytes during the micro-batches "
+                + "(blocks: %d) and %.0f bytes of gradients at the end of its backward pass%n", held, total, blocks,
+                gradients);
+        assertTrue(held > total - 0.75 * blocks && held < total - 0.25 * blocks, held + " of " + total);
+        // The 2-D window trains neither 3-D encoder nor decoder: trained = all but the 3-D ones, minus others' blocks.
+        long trained = 0;
+        for (String k : reference.keySet())
+            if (!k.startsWith("embed.3.") && !k.startsWith("debed.3.") && !k.contains("buffer")) trained += reference.get(k).bytes();
+        assertTrue(gradients < trained - 0.25 * blocks && gradients > trained - 0.75 * blocks - 4096,
+                gradients + " of " + trained);
+    }
+
     @Test
     void hsdpOnTwoNodesOfTwoRanksTrainsAsOneProcessWithTheSameGlobalBatch() throws Exception {
         Path four = tmp.resolve("hsdp-2x2"), one = tmp.resolve("hsdp-one-process");
-        List<String> hsdp = train(four, 6, "+trainer.distribution=hsdp"), alone = train(one, 6);
+        // with activation checkpointing, so that each node's ranks also park the blocks' weights of the node's other owners
+        List<String> hsdp = train(four, 6, "--activation-checkpointing", "1", "+trainer.distribution=hsdp");
+        List<String> alone = train(one, 6, "--activation-checkpointing", "1");
         // 4 micro-batches per step: one on each rank, all four in the single process
         for (List<String> args : List.of(hsdp, alone)) args.set(args.indexOf("--grad-acc") + 1, "4");
         long t0 = System.nanoTime();
@@ -153,7 +191,7 @@ class DataParallelTrainingTest {
                 (System.nanoTime() - t0) / 1e9);
         assertTrue(said.contains("[rank 0] weights bit-identical on all 4 ranks at step 6"), said);
         assertTrue(said.contains("data parallel over 4 ranks, gradients and optimizer state sharded within each node, "
-                + "replicated across nodes (hsdp)"), said);
+                + "replicated across nodes (hsdp), blocks' weights parked on their owners between uses"), said);
 
         // Each node sums its ranks' gradients, then the nodes add their sums: (a + b) + (c + d), where one process
         // accumulates ((a + b) + c) + d, so the runs agree to float rounding rather than bit for bit. AdamW's
