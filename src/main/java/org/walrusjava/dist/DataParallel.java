@@ -72,6 +72,8 @@ public final class DataParallel implements AutoCloseable {
     private final Rendezvous where;
     private final ProcessGroup group;
     private final Duration timeout;
+    /** Bytes of gradients per summed bucket: WALRUS_DIST_BUCKET_MB, else {@link #BUCKET_BYTES}. */
+    private final long bucketBytes;
     private Mode mode = Mode.REPLICATED;
     /** The ranks among which each parameter has one owner (null: every rank updates every parameter). */
     private ProcessGroup shards;
@@ -81,11 +83,14 @@ public final class DataParallel implements AutoCloseable {
     private ProcessGroup replicas;
     /** hsdp's node and replica groups, built once, closed with this. */
     private final List<ProcessGroup> subgroups = new ArrayList<>();
+    /** ddp's group for gradient sums started during the backward pass, built once, closed with this. */
+    private ProcessGroup overlap;
 
-    private DataParallel(Rendezvous where, ProcessGroup group, Duration timeout) {
+    private DataParallel(Rendezvous where, ProcessGroup group, Duration timeout, long bucketBytes) {
         this.where = where;
         this.group = group;
         this.timeout = timeout;
+        this.bucketBytes = bucketBytes;
     }
 
     /**
@@ -208,7 +213,7 @@ public final class DataParallel implements AutoCloseable {
 
     /** One process alone. */
     public static DataParallel single() {
-        return new DataParallel(Rendezvous.single(), null, Duration.ZERO);
+        return new DataParallel(Rendezvous.single(), null, Duration.ZERO, BUCKET_BYTES);
     }
 
     /**
@@ -243,7 +248,7 @@ public final class DataParallel implements AutoCloseable {
         } catch (ProcessGroup.Failure e) {
             throw new UserError("rank " + r.rank() + ": " + rendezvousProblem(e.getMessage(), r, at, rendezvous), e);
         }
-        return new DataParallel(r, g, collectives);
+        return new DataParallel(r, g, collectives, bucketBytes(env));
     }
 
     /** The device this rank trains on, given as --device (see {@link Rendezvous#device}). */
@@ -306,28 +311,54 @@ public final class DataParallel implements AutoCloseable {
         if (group == null) return;
         try (Autograd off = Autograd.off()) {
             if (owners == null) {
-                exchange("all-reduce of the gradients", () -> group.sumGradients(leaves, BUCKET_BYTES, null));
+                exchange("all-reduce of the gradients", () -> group.sumGradients(leaves, bucketBytes, null));
                 return;
             }
             int[] inGroup = java.util.Arrays.stream(owners).map(o -> o - firstOwner).toArray();
             exchange("reduction of the gradients onto their owners",
-                    () -> shards.sumGradients(leaves, BUCKET_BYTES, inGroup));
+                    () -> shards.sumGradients(leaves, bucketBytes, inGroup));
             if (replicas == null) return;
             // every node's owner now holds its node's sums of the same parameters; adding those gives all ranks' sums
             List<Tensor> own = new ArrayList<>();
             for (int i = 0; i < leaves.size(); i++) if (owners[i] == rank()) own.add(leaves.get(i));
-            exchange("all-reduce of the gradients across nodes", () -> replicas.sumGradients(own, BUCKET_BYTES, null));
+            exchange("all-reduce of the gradients across nodes", () -> replicas.sumGradients(own, bucketBytes, null));
         }
     }
 
     /** The element-wise sums of {@code values} over all ranks. */
     public double[] sum(double[] values) {
+        return combine(values, ProcessGroup.Reduction.SUM, "all-reduce of the step's loss");
+    }
+
+    /** The element-wise largest of {@code values} over all ranks. */
+    double[] max(double[] values) {
+        return combine(values, ProcessGroup.Reduction.MAX, "comparison of the gradients held");
+    }
+
+    private double[] combine(double[] values, ProcessGroup.Reduction reduction, String what) {
         if (group == null) return values.clone();
         try (NativeScope scope = NativeScope.open()) {
             Tensor t = Tensor.of(values, values.length);
-            exchange("all-reduce of the step's loss", () -> group.allReduce(t, ProcessGroup.Reduction.SUM));
+            exchange(what, () -> group.allReduce(t, reduction));
             return t.toDoubleArray();
         }
+    }
+
+    /**
+     * ddp's gradient sum started during the backward pass ({@link OverlappedGradientSum}) for these leaves (groups: as
+     * for {@link #owners}, the parameters that train apart from the rest), or null where there is nothing to
+     * overlap: one process, or a sharded mode (whose sums go to owners).
+     */
+    public OverlappedGradientSum overlappedSum(List<Tensor> leaves, int[] groups) {
+        if (group == null || mode != Mode.REPLICATED) return null;
+        if (overlap == null)
+            overlap = group.subgroup("gradients", java.util.stream.IntStream.range(0, worldSize()).toArray());
+        return new OverlappedGradientSum(this, overlap, leaves, groups, bucketBytes);
+    }
+
+    /** A failed exchange as the user should read it. */
+    UserError failure(String what, ProcessGroup.Failure e) {
+        return new UserError("rank " + rank() + ": " + what + " failed: " + peerProblem(e.getMessage()), e);
     }
 
     /** Sums a contiguous CPU tensor over all ranks, in place. */
@@ -355,7 +386,7 @@ public final class DataParallel implements AutoCloseable {
         try {
             call.run();
         } catch (ProcessGroup.Failure e) {
-            throw new UserError("rank " + rank() + ": " + what + " failed: " + peerProblem(e.getMessage()), e);
+            throw failure(what, e);
         }
     }
 
@@ -402,20 +433,29 @@ public final class DataParallel implements AutoCloseable {
     }
 
     private static Duration seconds(Map<String, String> env, String name, long fallback) {
+        return Duration.ofMillis((long) (positive(env, name, fallback, "seconds") * 1000));
+    }
+
+    private static long bucketBytes(Map<String, String> env) {
+        return (long) (positive(env, "WALRUS_DIST_BUCKET_MB", BUCKET_BYTES >> 20, "megabytes") * (1 << 20));
+    }
+
+    private static double positive(Map<String, String> env, String name, double fallback, String unit) {
         String v = env.get(name);
-        if (v == null || v.isBlank()) return Duration.ofSeconds(fallback);
+        if (v == null || v.isBlank()) return fallback;
         try {
-            double s = Double.parseDouble(v.trim());
-            if (!(s > 0)) throw new NumberFormatException();
-            return Duration.ofMillis((long) (s * 1000));
+            double x = Double.parseDouble(v.trim());
+            if (!(x > 0)) throw new NumberFormatException();
+            return x;
         } catch (NumberFormatException e) {
-            throw new UserError(name + "='" + v + "' is not a positive number of seconds");
+            throw new UserError(name + "='" + v + "' is not a positive number of " + unit);
         }
     }
 
     @Override
     public void close() {
         for (ProcessGroup g : subgroups) g.close();
+        if (overlap != null) overlap.close();
         if (group != null) group.close();
     }
 }

@@ -241,7 +241,7 @@ public final class ProcessGroup implements AutoCloseable {
                 for (int i = 0; i < leaves.size(); i++) {
                     if (any[i] == 0 || (owners != null && owners[i] != root)) continue;
                     org.bytedeco.pytorch.Tensor leaf = leaves.get(i).t;
-                    if (!leaf.grad().defined()) leaf.mutable_grad().put(org.bytedeco.pytorch.global.torch.zeros_like(leaf));
+                    leaves.get(i).zeroGradIfNone();
                     bucket.add(leaves.get(i));
                     bytes += leaf.numel() * leaf.element_size();
                     if (bytes >= bucketBytes) {
@@ -272,6 +272,37 @@ public final class ProcessGroup implements AutoCloseable {
             }
             offset += n;
         }
+    }
+
+    /** A collective under way; {@link #await} blocks until it is done and reports its failure. */
+    public static final class Pending {
+        private final Work work;
+
+        /** The handle is held past the caller's scope until the collective is awaited. */
+        private Pending(Work work) {
+            this.work = work.retainReference();
+        }
+
+        public void await() {
+            try {
+                run(work::_wait);
+            } finally {
+                work.releaseReference();
+            }
+        }
+    }
+
+    /**
+     * Starts summing {@code t} (contiguous, on the backend's device) over the group in place and returns at once; the
+     * collective runs on the backend's own threads. Every rank must start the same collectives in the same order.
+     */
+    public Pending startSum(Tensor t) {
+        if (!t.device().equals(device)) throw new IllegalArgumentException("an asynchronous sum needs a tensor on " + device);
+        AllreduceOptions o = new AllreduceOptions();
+        o.reduceOp(new ReduceOp(Reduction.SUM.op));
+        Work[] started = new Work[1];
+        run(() -> started[0] = backend.allreduce(new TensorVector(t.t), o));
+        return new Pending(started[0]);
     }
 
     /** Sums {@code t} (contiguous) over the group into rank {@code root}'s; the others' {@code t} is then undefined. */

@@ -645,6 +645,11 @@ public final class Tensor implements AutoCloseable {
         if (g.defined()) g.zero_();
     }
 
+    /** Gives this leaf a gradient of zeros where it has none (a rank that did not train it takes part in a sum). */
+    public void zeroGradIfNone() {
+        if (!t.grad().defined()) t.mutable_grad().put(torch.zeros_like(t));
+    }
+
     public void backward() {
         t.backward();
     }

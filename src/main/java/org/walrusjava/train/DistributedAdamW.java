@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.walrusjava.dist.DataParallel;
+import org.walrusjava.dist.OverlappedGradientSum;
 import org.walrusjava.tensor.Tensor;
 
 /**
@@ -27,14 +28,16 @@ public final class DistributedAdamW implements AutoCloseable {
     /** The rank that updates each parameter when the state is sharded, else null (all update all). */
     private final int[] owners;
     private final AdamW optimizer;
+    /** Per parameter: 0, or the dimensionality that alone trains it ({@link ModelParts#trainedOnlyBy}). */
+    private final int[] groups;
     private Memory memory = new Memory(0, 0, 0);
 
     public DistributedAdamW(List<TrainableParameter> parameters, AdamW.Settings settings, DataParallel ranks) {
         this.parameters = List.copyOf(parameters);
         this.leaves = parameters.stream().map(TrainableParameter::value).toList();
         this.ranks = ranks;
-        this.owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray(),
-                parameters.stream().mapToInt(p -> ModelParts.trainedOnlyBy(p.name())).toArray());
+        this.groups = parameters.stream().mapToInt(p -> ModelParts.trainedOnlyBy(p.name())).toArray();
+        this.owners = ranks.owners(leaves.stream().mapToLong(Tensor::numel).toArray(), groups);
         List<TrainableParameter> own = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++)
             if (owners == null || owners[i] == ranks.rank()) own.add(parameters.get(i));
@@ -59,7 +62,8 @@ public final class DistributedAdamW implements AutoCloseable {
                 rest.add(leaves.get(i));
                 if (owners != null) restOwners.add(owners[i]);
             }
-        ranks.sumGradients(rest, owners == null ? null : restOwners.stream().mapToInt(Integer::intValue).toArray());
+        if (!rest.isEmpty())
+            ranks.sumGradients(rest, owners == null ? null : restOwners.stream().mapToInt(Integer::intValue).toArray());
         return GradientClipping.clip(parameters, maxNorm, ranks::sumOverShards);
     }
 
@@ -86,6 +90,18 @@ public final class DistributedAdamW implements AutoCloseable {
     /** Sharded: every rank takes each parameter's value from its owner (every rank calls it). */
     public void shareWeights() {
         if (owners != null) ranks.broadcastFromOwners(leaves, owners);
+    }
+
+    /** ddp's gradient sum started during the backward pass, or null outside ddp over several ranks. */
+    OverlappedGradientSum overlappedSum() {
+        return ranks.overlappedSum(leaves, groups);
+    }
+
+    /** Every parameter marked as summed, for {@link #sumAndClip(double, boolean[])} after an overlapped sum. */
+    boolean[] allSummed() {
+        boolean[] all = new boolean[leaves.size()];
+        java.util.Arrays.fill(all, true);
+        return all;
     }
 
     /**

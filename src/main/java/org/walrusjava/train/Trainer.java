@@ -10,6 +10,7 @@ import java.util.Random;
 import org.walrusjava.UserError;
 import org.walrusjava.data.WellDataset;
 import org.walrusjava.dist.DataParallel;
+import org.walrusjava.dist.OverlappedGradientSum;
 import org.walrusjava.io.Checkpoints;
 import org.walrusjava.model.Rolls;
 import org.walrusjava.model.WalrusModel;
@@ -75,6 +76,9 @@ public final class Trainer implements AutoCloseable {
     /** fsdp with activation checkpointing: the blocks' weights this rank does not own, parked between uses; else null. */
     private final BlockWeightShards weightShards;
     private long weightBytesInStep;
+    /** ddp over several ranks: the gradient sum that starts during the last micro-batch's backward pass; else null. */
+    private final OverlappedGradientSum overlappedSum;
+    private int[] overlappedBuckets;
     private long gradientBytesAfterBackward;
     private long step;
     private double bestValidation = Double.NaN;
@@ -126,6 +130,7 @@ public final class Trainer implements AutoCloseable {
         optimizer = new DistributedAdamW(ModelParts.select(model, options.freeze(), options.lrMultipliers()),
                 options.optimizer(), ranks);
         weightShards = options.activationCheckpointing().on() ? optimizer.weightShards(model.blockCount()) : null;
+        overlappedSum = optimizer.overlappedSum();
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());
@@ -201,6 +206,8 @@ public final class Trainer implements AutoCloseable {
                 entry.put("grad_norm", s.gradNorm);
                 entry.put("datasets", s.datasets);
                 entry.put("seconds", (System.nanoTime() - started) / 1e9);
+                if (overlappedSum != null)
+                    entry.put("gradient_buckets_during_backward", overlappedBuckets[0] + " of " + overlappedBuckets[1]);
                 if (weightShards != null) {
                     entry.put("weight_bytes_in_step", weightBytesInStep);
                     entry.put("gradient_bytes_after_backward", gradientBytesAfterBackward);
@@ -283,7 +290,10 @@ public final class Trainer implements AutoCloseable {
             WellDataset dataset = sources.get(draw.dataset()).dataset();
             names.add(dataset.info().datasetName());
             if (k % ranks.worldSize() != ranks.rank()) continue;
-            if (weightShards != null && k + ranks.worldSize() >= acc) weightShards.lastMicroBatch();
+            if (k + ranks.worldSize() >= acc) {
+                if (weightShards != null) weightShards.lastMicroBatch();
+                if (overlappedSum != null) overlappedSum.arm();
+            }
             org.walrusjava.data.Batch data = dataset.batch(draw.indices(), rng);
             samples += data.batchSize();
             double loss;
@@ -301,10 +311,13 @@ public final class Trainer implements AutoCloseable {
             lossSum += loss;
         }
         if (weightShards != null) gradientBytesAfterBackward = optimizer.gradientBytes();
+        if (overlappedSum != null) overlappedBuckets = overlappedSum.finish();
         double[] total = ranks.sum(new double[] {lossSum, samples});
         if (!Double.isFinite(total[0])) diverged(badLoss != null ? badLoss : "loss is " + total[0] + " on another rank");
-        double norm = weightShards == null ? optimizer.sumAndClip(options.clipGradient())
-                : optimizer.sumAndClip(options.clipGradient(), weightShards.summedDuringBackward());
+        double norm = weightShards != null
+                ? optimizer.sumAndClip(options.clipGradient(), weightShards.summedDuringBackward())
+                : overlappedSum != null ? optimizer.sumAndClip(options.clipGradient(), optimizer.allSummed())
+                : optimizer.sumAndClip(options.clipGradient());
         // after the gradients have gone to their owners, so that a rank never holds all weights and all gradients
         if (weightShards != null) weightShards.allocateAll();
         if (!Double.isFinite(norm)) diverged("gradient norm is " + norm);
@@ -369,6 +382,7 @@ public final class Trainer implements AutoCloseable {
     /** Frees the optimizer's moments; the model stays its creator's to close. */
     @Override
     public void close() {
+        if (overlappedSum != null) overlappedSum.close();
         optimizer.close();
     }
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,9 @@ import org.walrusjava.train.TrainingCheckpoint;
  */
 class DataParallelTrainingTest {
     static final Path CONFIG = Path.of(System.getProperty("walrus.fixtures"), "walrus-tiny", "extended_config.yaml");
-    static final Map<String, String> ENV = Map.of("WALRUS_THREADS", "1", "OMP_NUM_THREADS", "1", "WALRUS_DIST_TIMEOUT", "60");
+    /** Buckets of 1 MB, so that the tiny model's gradients make several and ddp starts some during the backward pass. */
+    static final Map<String, String> ENV = Map.of("WALRUS_THREADS", "1", "OMP_NUM_THREADS", "1", "WALRUS_DIST_TIMEOUT", "60",
+            "WALRUS_DIST_BUCKET_MB", "1");
 
     @TempDir
     static Path tmp;
@@ -110,6 +114,12 @@ class DataParallelTrainingTest {
         for (Run r : second) outputs.add(r.finish());
         assertTrue(outputs.get(0).contains("[rank 0] weights bit-identical on all 2 ranks at step 20"), outputs.get(0));
         assertTrue(outputs.get(3).contains("data parallel over 2 ranks\n"), outputs.get(3));
+        // ddp: the gradient sums start while the backward pass runs, bucket by bucket
+        String lastStep = Files.readAllLines(oneThenTwo.resolve("log.jsonl")).getLast();
+        Matcher during = Pattern.compile("\"gradient_buckets_during_backward\":\"(\\d+) of (\\d+)\"").matcher(lastStep);
+        assertTrue(during.find(), lastStep);
+        System.out.println("ddp: gradient buckets summed during the backward pass: " + during.group(0));
+        assertTrue(Integer.parseInt(during.group(1)) > 0, lastStep);
         System.out.printf("data parallel: 4 runs of 20 steps (2 ranks, 1 process, 2->1, 1->2) in %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
 
