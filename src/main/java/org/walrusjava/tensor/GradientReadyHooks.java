@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AutoGradMode;
-import org.bytedeco.pytorch.FunctionPostHook;
-import org.bytedeco.pytorch.TensorVector;
 
 /**
  * Tells, during a backward pass, as soon as a leaf's gradient has been accumulated into its .grad: a post-hook on
@@ -22,7 +20,7 @@ import org.bytedeco.pytorch.TensorVector;
  * hooks does nothing.
  */
 public final class GradientReadyHooks implements AutoCloseable {
-    private static final List<FunctionPostHook> ALIVE = new ArrayList<>();
+    private static final List<NodePostHook> ALIVE = new ArrayList<>();
     private final List<org.bytedeco.pytorch.Tensor> anchors = new ArrayList<>();
     private volatile IntConsumer ready;
 
@@ -32,7 +30,12 @@ public final class GradientReadyHooks implements AutoCloseable {
             for (int i = 0; i < leaves.size(); i++) {
                 org.bytedeco.pytorch.Tensor anchor = leaves.get(i).t.sum().retainReference();
                 anchors.add(anchor);
-                Accumulated hook = new Accumulated(this, i);
+                int index = i;
+                NodePostHook hook = new NodePostHook((produced, received) -> {
+                    IntConsumer to = this.ready;
+                    if (to != null) to.accept(index);
+                    return produced;
+                });
                 hook.deallocate(false);
                 synchronized (ALIVE) {
                     ALIVE.add(hook);
@@ -47,22 +50,5 @@ public final class GradientReadyHooks implements AutoCloseable {
         ready = null;
         for (org.bytedeco.pytorch.Tensor a : anchors) a.releaseReference();
         anchors.clear();
-    }
-
-    private static final class Accumulated extends FunctionPostHook {
-        private final GradientReadyHooks owner;
-        private final int index;
-
-        Accumulated(GradientReadyHooks owner, int index) {
-            this.owner = owner;
-            this.index = index;
-        }
-
-        @Override
-        public TensorVector apply(TensorVector outputs, TensorVector inputs) {
-            IntConsumer to = owner.ready;
-            if (to != null) to.accept(index);
-            return outputs;
-        }
     }
 }

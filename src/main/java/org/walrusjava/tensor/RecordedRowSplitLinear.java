@@ -60,12 +60,23 @@ final class RecordedRowSplitLinear {
             org.bytedeco.pytorch.Tensor source = o.of(x, w, b);
             if (source == null || !source.requires_grad()) continue;
             org.bytedeco.pytorch.Tensor sum = source.sum();
-            sum.grad_fn().add_post_hook(p.hook(new SupplyGradient(p, o)));
+            // replaces the broadcast zero this sum's node produced by the operand's gradient, put in the engine's
+            // own list so that no handle of ours outlives the call
+            sum.grad_fn().add_post_hook(p.hook(new NodePostHook((produced, received) -> {
+                org.bytedeco.pytorch.Tensor g = p.handOn(o);
+                produced.put(0, g);
+                g.releaseReference();
+                return produced;
+            })));
             sums.add(sum);
             anchor = anchor == null ? sum : anchor.add(sum);
         }
         y.add_(anchor.mul(new org.bytedeco.pytorch.Scalar(0.0)));
-        y.grad_fn().add_post_hook(p.hook(new ComputeGradients(p)));
+        // y's node receives dY before any path to the operands runs
+        y.grad_fn().add_post_hook(p.hook(new NodePostHook((produced, received) -> {
+            p.compute(received);
+            return produced;
+        })));
         region.add(p);
         return y.reshape(shape);
     }
@@ -164,41 +175,6 @@ final class RecordedRowSplitLinear {
             int n = 0;
             for (boolean w : wanted) if (w) n++;
             return n;
-        }
-    }
-
-    /** Post-hook on y's grad_fn: its input is dY, seen before any path to the operands runs. */
-    private static final class ComputeGradients extends FunctionPostHook {
-        private final Product product;
-
-        ComputeGradients(Product product) {
-            this.product = product;
-        }
-
-        @Override
-        public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
-            product.compute(gradOutputs);
-            return gradInputs;
-        }
-    }
-
-    /** Post-hook on the grad_fn of sum(operand): replaces its broadcast zero by the operand's gradient. */
-    private static final class SupplyGradient extends FunctionPostHook {
-        private final Product product;
-        private final Operand operand;
-
-        SupplyGradient(Product product, Operand operand) {
-            this.product = product;
-            this.operand = operand;
-        }
-
-        /** Puts the gradient in the engine's own list, so that no handle of ours outlives this call. */
-        @Override
-        public TensorVector apply(TensorVector gradInputs, TensorVector gradOutputs) {
-            org.bytedeco.pytorch.Tensor g = product.handOn(operand);
-            gradInputs.put(0, g);
-            g.releaseReference();
-            return gradInputs;
         }
     }
 
