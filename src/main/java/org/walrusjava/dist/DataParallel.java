@@ -345,15 +345,15 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /**
-     * ddp's gradient sum started during the backward pass ({@link OverlappedGradientSum}) for these leaves (groups: as
-     * for {@link #owners}, the parameters that train apart from the rest), or null where there is nothing to
-     * overlap: one process, or a sharded mode (whose sums go to owners).
+     * The gradient sum started during the backward pass ({@link OverlappedGradientSum}) for these leaves (groups: as
+     * for {@link #owners}, the parameters that train apart from the rest; owners: as {@link #owners} gave them, null
+     * under ddp), or null where there is nothing to overlap: one process, or hsdp (whose sums cross two groups).
      */
-    public OverlappedGradientSum overlappedSum(List<Tensor> leaves, int[] groups) {
-        if (group == null || mode != Mode.REPLICATED) return null;
+    public OverlappedGradientSum overlappedSum(List<Tensor> leaves, int[] groups, int[] owners) {
+        if (group == null || mode == Mode.HYBRID) return null;
         if (overlap == null)
             overlap = group.subgroup("gradients", java.util.stream.IntStream.range(0, worldSize()).toArray());
-        return new OverlappedGradientSum(this, overlap, leaves, groups, bucketBytes);
+        return new OverlappedGradientSum(this, overlap, leaves, groups, owners, bucketBytes);
     }
 
     /** A failed exchange as the user should read it. */

@@ -9,13 +9,15 @@ import org.walrusjava.tensor.ProcessGroup;
 import org.walrusjava.tensor.Tensor;
 
 /**
- * ddp's gradient sum, started during the backward pass of a rank's last micro-batch of the step: the trainable
- * weights are cut into buckets of about 25 MB (WALRUS_DIST_BUCKET_MB) in reverse order (the backward pass reaches the
- * last layers first), and as soon as every gradient of the next bucket has been accumulated
+ * The ranks' gradient sum, started during the backward pass of a rank's last micro-batch of the step (ddp; fsdp,
+ * where each bucket holds one owner's weights and its sum goes to that owner alone): the trainable weights are cut
+ * into buckets of about 25 MB (WALRUS_DIST_BUCKET_MB) in reverse order (the backward pass reaches the last layers
+ * first), and as soon as every gradient of the next bucket has been accumulated
  * ({@link GradientReadyHooks}), a copy of them starts summing over the ranks on a group of its own while the backward
  * pass goes on. {@link #finish} then sums the buckets that never filled during the backward pass (weights that
  * another rank trained but this one did not, such as a dimensionality's encoder), waits for all, and copies the sums
- * back: the result is the one {@link DataParallel#sumGradients} gives after the backward pass, bit for bit.
+ * back (on fsdp's other ranks: drops them): the result is the one {@link DataParallel#sumGradients} gives after the
+ * backward pass, bit for bit.
  *
  * <p>Why a group of its own: the buckets start at different moments on different ranks (one that has not trained a
  * weight starts its bucket only in {@link #finish}), and collectives on one group must come in the same order on
@@ -27,7 +29,11 @@ public final class OverlappedGradientSum implements AutoCloseable {
     private final DataParallel ranks;
     private final ProcessGroup group;
     private final List<Tensor> leaves;
+    /** Summed onto every rank rather than onto an owner. */
+    private static final int ALL = -1;
     private final List<int[]> buckets = new ArrayList<>();
+    /** Per bucket: the rank its sum goes to, or {@link #ALL}. */
+    private final List<Integer> roots = new ArrayList<>();
     private final int[] bucketOf;
     private final GradientReadyHooks hooks;
     private final boolean[] ready;
@@ -38,32 +44,35 @@ public final class OverlappedGradientSum implements AutoCloseable {
     private int duringBackward;
     private RuntimeException failed;
 
-    /** A bucket under way: the leaves in it, their gradients' flattened copy, summed in place. */
-    private record Started(int[] members, Tensor buffer, ProcessGroup.Pending sum) {}
+    /** A bucket under way: the leaves in it, their gradients' flattened copy, summed in place, and where to. */
+    private record Started(int[] members, Tensor buffer, ProcessGroup.Pending sum, int root) {}
 
-    OverlappedGradientSum(DataParallel ranks, ProcessGroup group, List<Tensor> leaves, int[] groups, long bucketBytes) {
+    OverlappedGradientSum(DataParallel ranks, ProcessGroup group, List<Tensor> leaves, int[] groups, int[] owners,
+            long bucketBytes) {
         this.ranks = ranks;
         this.group = group;
         this.leaves = List.copyOf(leaves);
         bucketOf = new int[leaves.size()];
         // Each group in buckets of its own: a bucket that mixed in weights of a dimensionality this step does not
-        // train would never fill during the backward pass, nor hold back those that do.
-        for (int g : java.util.Arrays.stream(groups).distinct().sorted().toArray()) {
-            List<Integer> bucket = new ArrayList<>();
-            long bytes = 0;
-            for (int i = leaves.size() - 1; i >= 0; i--) {
-                if (groups[i] != g) continue;
-                bucket.add(i);
-                bucketOf[i] = buckets.size();
-                bytes += leaves.get(i).bytes();
-                if (bytes >= bucketBytes) {
-                    buckets.add(bucket.stream().mapToInt(Integer::intValue).toArray());
-                    bucket.clear();
-                    bytes = 0;
+        // train would never fill during the backward pass, nor hold back those that do. Sharded, each bucket holds
+        // one owner's weights, as its sum goes to that owner alone.
+        int[] owner = owners != null ? owners : new int[leaves.size()];
+        for (int g : java.util.Arrays.stream(groups).distinct().sorted().toArray())
+            for (int r : java.util.Arrays.stream(owner).distinct().sorted().toArray()) {
+                List<Integer> bucket = new ArrayList<>();
+                long bytes = 0;
+                for (int i = leaves.size() - 1; i >= 0; i--) {
+                    if (groups[i] != g || owner[i] != r) continue;
+                    bucket.add(i);
+                    bucketOf[i] = buckets.size();
+                    bytes += leaves.get(i).bytes();
+                    if (bytes >= bucketBytes) {
+                        addBucket(bucket, owners == null ? ALL : r);
+                        bytes = 0;
+                    }
                 }
+                if (!bucket.isEmpty()) addBucket(bucket, owners == null ? ALL : r);
             }
-            if (!bucket.isEmpty()) buckets.add(bucket.stream().mapToInt(Integer::intValue).toArray());
-        }
         ready = new boolean[leaves.size()];
         stale = new boolean[buckets.size()];
         hooks = new GradientReadyHooks(this.leaves, this::accumulated);
@@ -111,7 +120,9 @@ public final class OverlappedGradientSum implements AutoCloseable {
             List<Tensor> flat = new ArrayList<>();
             for (int i : members) flat.add(leaves.get(i).grad().reshape(-1));
             Tensor buffer = Tensor.cat(flat, 0).owned();
-            started.add(new Started(members, buffer, group.startSum(buffer)));
+            int root = roots.get(bucket);
+            started.add(new Started(members, buffer, root == ALL ? group.startSum(buffer)
+                    : group.startSumOnto(buffer, root), root));
         }
     }
 
@@ -150,7 +161,18 @@ public final class OverlappedGradientSum implements AutoCloseable {
         }
     }
 
+    private void addBucket(List<Integer> bucket, int root) {
+        buckets.add(bucket.stream().mapToInt(Integer::intValue).toArray());
+        roots.add(root);
+        bucket.clear();
+    }
+
+    /** Puts a bucket's sums into its gradients, or, on a rank that does not own it, drops them. */
     private void copyBack(Started s) {
+        if (s.root() != ALL && s.root() != ranks.rank()) {
+            for (int i : s.members()) leaves.get(i).clearGrad();
+            return;
+        }
         long offset = 0;
         try (NativeScope scope = NativeScope.open()) {
             for (int i : s.members()) {

@@ -297,11 +297,23 @@ public final class ProcessGroup implements AutoCloseable {
      * collective runs on the backend's own threads. Every rank must start the same collectives in the same order.
      */
     public Pending startSum(Tensor t) {
-        if (!t.device().equals(device)) throw new IllegalArgumentException("an asynchronous sum needs a tensor on " + device);
         AllreduceOptions o = new AllreduceOptions();
         o.reduceOp(new ReduceOp(Reduction.SUM.op));
+        return start(t, tensors -> backend.allreduce(tensors, o));
+    }
+
+    /** As {@link #startSum}, the sum reaching rank {@code root} alone (the others' {@code t} is then undefined). */
+    public Pending startSumOnto(Tensor t, int root) {
+        ReduceOptions o = new ReduceOptions();
+        o.rootRank(root);
+        o.reduceOp(new ReduceOp(Reduction.SUM.op));
+        return start(t, tensors -> backend.reduce(tensors, o));
+    }
+
+    private Pending start(Tensor t, Function<TensorVector, Work> call) {
+        if (!t.device().equals(device)) throw new IllegalArgumentException("an asynchronous sum needs a tensor on " + device);
         Work[] started = new Work[1];
-        run(() -> started[0] = backend.allreduce(new TensorVector(t.t), o));
+        run(() -> started[0] = call.apply(new TensorVector(t.t)));
         return new Pending(started[0]);
     }
 

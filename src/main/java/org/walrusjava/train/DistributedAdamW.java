@@ -92,9 +92,9 @@ public final class DistributedAdamW implements AutoCloseable {
         if (owners != null) ranks.broadcastFromOwners(leaves, owners);
     }
 
-    /** ddp's gradient sum started during the backward pass, or null outside ddp over several ranks. */
+    /** The gradient sum started during the backward pass (ddp and fsdp over several ranks), else null. */
     OverlappedGradientSum overlappedSum() {
-        return ranks.overlappedSum(leaves, groups);
+        return ranks.overlappedSum(leaves, groups, owners);
     }
 
     /** Every parameter marked as summed, for {@link #sumAndClip(double, boolean[])} after an overlapped sum. */

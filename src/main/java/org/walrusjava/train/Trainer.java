@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
     /** fsdp with activation checkpointing: the blocks' weights this rank does not own, parked between uses; else null. */
     private final BlockWeightShards weightShards;
     private long weightBytesInStep;
-    /** ddp over several ranks: the gradient sum that starts during the last micro-batch's backward pass; else null. */
+    /** The gradient sum that starts during the last micro-batch's backward pass (ddp, fsdp without checkpointing). */
     private final OverlappedGradientSum overlappedSum;
     private int[] overlappedBuckets;
     private long gradientBytesAfterBackward;
@@ -130,7 +130,8 @@ public final class Trainer implements AutoCloseable {
         optimizer = new DistributedAdamW(ModelParts.select(model, options.freeze(), options.lrMultipliers()),
                 options.optimizer(), ranks);
         weightShards = options.activationCheckpointing().on() ? optimizer.weightShards(model.blockCount()) : null;
-        overlappedSum = optimizer.overlappedSum();
+        // fsdp with checkpointing sends each segment's gradients to their owners itself
+        overlappedSum = weightShards == null ? optimizer.overlappedSum() : null;
         curve = options.schedule().curve(options.optimizer().lr());
         sampler = new DatasetSampler(sources.stream().mapToLong(s -> s.dataset().size()).toArray(),
                 sources.stream().mapToDouble(Source::samplingWeight).toArray(), options.seed());

@@ -114,12 +114,15 @@ class DataParallelTrainingTest {
         for (Run r : second) outputs.add(r.finish());
         assertTrue(outputs.get(0).contains("[rank 0] weights bit-identical on all 2 ranks at step 20"), outputs.get(0));
         assertTrue(outputs.get(3).contains("data parallel over 2 ranks\n"), outputs.get(3));
-        // ddp: the gradient sums start while the backward pass runs, bucket by bucket
-        String lastStep = Files.readAllLines(oneThenTwo.resolve("log.jsonl")).getLast();
-        Matcher during = Pattern.compile("\"gradient_buckets_during_backward\":\"(\\d+) of (\\d+)\"").matcher(lastStep);
-        assertTrue(during.find(), lastStep);
-        System.out.println("ddp: gradient buckets summed during the backward pass: " + during.group(0));
-        assertTrue(Integer.parseInt(during.group(1)) > 0, lastStep);
+        // ddp and fsdp: the gradient sums start while the backward pass runs, bucket by bucket
+        for (Path run : List.of(oneThenTwo, two)) {
+            String lastStep = Files.readAllLines(run.resolve("log.jsonl")).getLast();
+            Matcher during = Pattern.compile("\"gradient_buckets_during_backward\":\"(\\d+) of (\\d+)\"")
+                    .matcher(lastStep);
+            assertTrue(during.find(), lastStep);
+            System.out.println(run.getFileName() + ": gradient buckets summed during the backward pass: " + during.group(0));
+            assertTrue(Integer.parseInt(during.group(1)) > 0, lastStep);
+        }
         System.out.printf("data parallel: 4 runs of 20 steps (2 ranks, 1 process, 2->1, 1->2) in %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
 
