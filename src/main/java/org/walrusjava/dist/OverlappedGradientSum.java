@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.walrusjava.tensor.Autograd;
 import org.walrusjava.tensor.GradientReadyHooks;
-import org.walrusjava.tensor.NativeScope;
 import org.walrusjava.tensor.ProcessGroup;
 import org.walrusjava.tensor.Tensor;
 
@@ -29,23 +28,18 @@ public final class OverlappedGradientSum implements AutoCloseable {
     private final DataParallel ranks;
     private final ProcessGroup group;
     private final List<Tensor> leaves;
-    /** Summed onto every rank rather than onto an owner. */
-    private static final int ALL = -1;
     private final List<int[]> buckets = new ArrayList<>();
-    /** Per bucket: the rank its sum goes to, or {@link #ALL}. */
+    /** Per bucket: the rank its sum goes to, or {@link ProcessGroup#ALL}. */
     private final List<Integer> roots = new ArrayList<>();
     private final int[] bucketOf;
     private final GradientReadyHooks hooks;
     private final boolean[] ready;
     private final boolean[] stale;
-    private final List<Started> started = new ArrayList<>();
+    private final List<ProcessGroup.GradientBucket> started = new ArrayList<>();
     private boolean armed;
     private int next;
     private int duringBackward;
     private RuntimeException failed;
-
-    /** A bucket under way: the leaves in it, their gradients' flattened copy, summed in place, and where to. */
-    private record Started(int[] members, Tensor buffer, ProcessGroup.Pending sum, int root) {}
 
     OverlappedGradientSum(DataParallel ranks, ProcessGroup group, List<Tensor> leaves, int[] groups, int[] owners,
             long bucketBytes) {
@@ -67,11 +61,11 @@ public final class OverlappedGradientSum implements AutoCloseable {
                     bucketOf[i] = buckets.size();
                     bytes += leaves.get(i).bytes();
                     if (bytes >= bucketBytes) {
-                        addBucket(bucket, owners == null ? ALL : r);
+                        addBucket(bucket, owners == null ? ProcessGroup.ALL : r);
                         bytes = 0;
                     }
                 }
-                if (!bucket.isEmpty()) addBucket(bucket, owners == null ? ALL : r);
+                if (!bucket.isEmpty()) addBucket(bucket, owners == null ? ProcessGroup.ALL : r);
             }
         ready = new boolean[leaves.size()];
         stale = new boolean[buckets.size()];
@@ -114,16 +108,9 @@ public final class OverlappedGradientSum implements AutoCloseable {
      * any rank has, so every rank sums the same leaves.
      */
     private void start(int bucket) {
-        int[] members = java.util.Arrays.stream(buckets.get(bucket)).filter(i -> leaves.get(i).grad() != null).toArray();
-        if (members.length == 0) return;
-        try (Autograd off = Autograd.off(); NativeScope scope = NativeScope.open()) {
-            List<Tensor> flat = new ArrayList<>();
-            for (int i : members) flat.add(leaves.get(i).grad().reshape(-1));
-            Tensor buffer = Tensor.cat(flat, 0).owned();
-            int root = roots.get(bucket);
-            started.add(new Started(members, buffer, root == ALL ? group.startSum(buffer)
-                    : group.startSumOnto(buffer, root), root));
-        }
+        List<Tensor> members = java.util.Arrays.stream(buckets.get(bucket)).mapToObj(leaves::get)
+                .filter(leaf -> leaf.grad() != null).toList();
+        if (!members.isEmpty()) started.add(group.startGradientSum(members, roots.get(bucket)));
     }
 
     /**
@@ -146,17 +133,13 @@ public final class OverlappedGradientSum implements AutoCloseable {
                     if (any[i] != 0) leaves.get(i).zeroGradIfNone();
                 while (next < buckets.size()) start(next++);
                 for (int b = 0; b < buckets.size(); b++) if (any[leaves.size() + b] != 0) start(b);
-                for (Started s : started) {
-                    s.sum().await();
-                    copyBack(s);
-                }
+                for (ProcessGroup.GradientBucket b : started) b.finish();
                 for (int i = 0; i < leaves.size(); i++) if (any[i] == 0) leaves.get(i).clearGrad();
             }
             return new int[] {duringBackward, buckets.size()};
         } catch (ProcessGroup.Failure e) {
             throw ranks.failure("all-reduce of the gradients", e);
         } finally {
-            for (Started s : started) s.buffer().close();
             started.clear();
         }
     }
@@ -165,22 +148,6 @@ public final class OverlappedGradientSum implements AutoCloseable {
         buckets.add(bucket.stream().mapToInt(Integer::intValue).toArray());
         roots.add(root);
         bucket.clear();
-    }
-
-    /** Puts a bucket's sums into its gradients, or, on a rank that does not own it, drops them. */
-    private void copyBack(Started s) {
-        if (s.root() != ALL && s.root() != ranks.rank()) {
-            for (int i : s.members()) leaves.get(i).clearGrad();
-            return;
-        }
-        long offset = 0;
-        try (NativeScope scope = NativeScope.open()) {
-            for (int i : s.members()) {
-                Tensor g = leaves.get(i).grad();
-                g.copy_(s.buffer().narrow(0, offset, g.numel()).reshape(g.shape()));
-                offset += g.numel();
-            }
-        }
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     /** The root of a bucket whose sums every rank receives. */
-    private static final int ALL = -1;
+    public static final int ALL = -1;
 
     /** Builds this group's kind of backend (Gloo or NCCL, with its options) over a store, for a rank of a size. */
     private interface Connector {
@@ -256,73 +256,77 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     private void sumBucket(List<Tensor> leaves, int root) {
-        List<Tensor> flat = new ArrayList<>();
-        for (Tensor leaf : leaves) flat.add(new Tensor(leaf.t.grad().reshape(-1)));
-        Tensor buffer = Tensor.cat(flat, 0);
-        if (root == ALL) allReduce(buffer, Reduction.SUM);
-        else reduce(buffer, root);
-        long offset = 0;
-        for (Tensor leaf : leaves) {
-            long n = leaf.numel();
-            if (root == ALL || root == rank) {
-                org.bytedeco.pytorch.Tensor g = leaf.t.mutable_grad();
-                g.copy_(buffer.t.narrow(0, offset, n).view(g.sizes()));
-            } else {
-                leaf.clearGrad();
-            }
-            offset += n;
-        }
+        startGradientSum(leaves, root).finish();
     }
 
-    /** A collective under way; {@link #await} blocks until it is done and reports its failure. */
-    public static final class Pending {
+    /**
+     * A bucket of gradients being summed over the group: a flattened copy of them, summed in place on the backend's
+     * own threads while the caller goes on, until {@link #finish}.
+     */
+    public final class GradientBucket {
+        private final List<Tensor> leaves;
+        private final Tensor buffer;
         private final Work work;
+        private final int root;
 
-        /** The handle is held past the caller's scope until the collective is awaited. */
-        private Pending(Work work) {
+        private GradientBucket(List<Tensor> leaves, Tensor buffer, Work work, int root) {
+            this.leaves = List.copyOf(leaves);
+            this.buffer = buffer;
+            // held past the caller's scope until the collective is awaited
             this.work = work.retainReference();
+            this.root = root;
         }
 
-        public void await() {
+        /** Waits for the sum and puts it into the gradients, or, on a rank the sum does not reach, drops them. */
+        public void finish() {
             try {
                 run(work::_wait);
             } finally {
                 work.releaseReference();
             }
+            try (NativeScope scope = NativeScope.open()) {
+                long offset = 0;
+                for (Tensor leaf : leaves) {
+                    long n = leaf.numel();
+                    if (root == ALL || root == rank) {
+                        org.bytedeco.pytorch.Tensor g = leaf.t.mutable_grad();
+                        g.copy_(buffer.t.narrow(0, offset, n).view(g.sizes()));
+                    } else {
+                        leaf.clearGrad();
+                    }
+                    offset += n;
+                }
+            } finally {
+                buffer.close();
+            }
         }
     }
 
     /**
-     * Starts summing {@code t} (contiguous, on the backend's device) over the group in place and returns at once; the
-     * collective runs on the backend's own threads. Every rank must start the same collectives in the same order.
+     * Starts summing the gradients of {@code leaves} (each has one, on the backend's device) over the group onto rank
+     * {@code root}, or onto every rank for {@link #ALL}, and returns at once. Every rank must start the same buckets in
+     * the same order.
      */
-    public Pending startSum(Tensor t) {
-        AllreduceOptions o = new AllreduceOptions();
-        o.reduceOp(new ReduceOp(Reduction.SUM.op));
-        return start(t, tensors -> backend.allreduce(tensors, o));
-    }
-
-    /** As {@link #startSum}, the sum reaching rank {@code root} alone (the others' {@code t} is then undefined). */
-    public Pending startSumOnto(Tensor t, int root) {
-        ReduceOptions o = new ReduceOptions();
-        o.rootRank(root);
-        o.reduceOp(new ReduceOp(Reduction.SUM.op));
-        return start(t, tensors -> backend.reduce(tensors, o));
-    }
-
-    private Pending start(Tensor t, Function<TensorVector, Work> call) {
-        if (!t.device().equals(device)) throw new IllegalArgumentException("an asynchronous sum needs a tensor on " + device);
-        Work[] started = new Work[1];
-        run(() -> started[0] = call.apply(new TensorVector(t.t)));
-        return new Pending(started[0]);
-    }
-
-    /** Sums {@code t} (contiguous) over the group into rank {@code root}'s; the others' {@code t} is then undefined. */
-    public void reduce(Tensor t, int root) {
-        ReduceOptions o = new ReduceOptions();
-        o.rootRank(root);
-        o.reduceOp(new ReduceOp(Reduction.SUM.op));
-        collective(t, tensors -> backend.reduce(tensors, o));
+    public GradientBucket startGradientSum(List<Tensor> leaves, int root) {
+        try (NativeScope scope = NativeScope.open()) {
+            List<Tensor> flat = new ArrayList<>();
+            for (Tensor leaf : leaves) flat.add(new Tensor(leaf.t.grad().reshape(-1)));
+            Tensor buffer = Tensor.cat(flat, 0).owned();
+            if (!buffer.device().equals(device))
+                throw new IllegalArgumentException("gradients on " + buffer.device() + " for a group on " + device);
+            Work[] started = new Work[1];
+            if (root == ALL) {
+                AllreduceOptions o = new AllreduceOptions();
+                o.reduceOp(new ReduceOp(Reduction.SUM.op));
+                run(() -> started[0] = backend.allreduce(new TensorVector(buffer.t), o));
+            } else {
+                ReduceOptions o = new ReduceOptions();
+                o.rootRank(root);
+                o.reduceOp(new ReduceOp(Reduction.SUM.op));
+                run(() -> started[0] = backend.reduce(new TensorVector(buffer.t), o));
+            }
+            return new GradientBucket(leaves, buffer, started[0], root);
+        }
     }
 
     /** Runs one collective on {@code t}, through a copy on the backend's device when it lives elsewhere. */
