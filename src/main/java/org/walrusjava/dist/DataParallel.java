@@ -36,8 +36,9 @@ public final class DataParallel implements AutoCloseable {
      * the gradients and moments. HYBRID (hsdp): SHARDED among the ranks of each node and replicated across nodes: each
      * parameter has one owner on every node, the owners of a parameter add their nodes' sums, and each node's owner
      * updates it and broadcasts it within its node; so a rank holds about 1/(ranks per node) of the gradients and
-     * moments, and only the owners' shards cross between nodes. Weights are not sharded (no ZeRO-3 / FSDP proper),
-     * and every rank accumulates all gradients during the micro-batches' backward.
+     * moments, and only the owners' shards cross between nodes. Weights are whole on every rank between steps; fsdp
+     * with activation checkpointing parks the processor blocks' weights on their owners during the micro-batches
+     * (train.BlockWeightShards), and every rank accumulates all gradients during the micro-batches' backward.
      */
     public enum Mode {
         REPLICATED, SHARDED, HYBRID;

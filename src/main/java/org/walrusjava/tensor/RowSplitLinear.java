@@ -22,9 +22,10 @@ import org.bytedeco.pytorch.global.torch;
  * pool (its reorders included), 0.41 s split by rows. A row of the output depends only on its own row of x, but not
  * its rounding: OpenBLAS picks its kernel and blocking from the matrix sizes and the CPU, so a block of rows can be
  * summed in another order than the whole matrix (on a Zen 5 CPU the results differ from {@code torch.linear}'s in
- * the last bit or two). What holds on every CPU is fp32 round-off: within 1e-5 of the largest value. Small products, where the hand-off costs more than the second thread gains, and
- * what autocast would cast stay on {@code torch.linear}; products that autograd records take the same split in both
- * directions through {@link RecordedRowSplitLinear}.
+ * the last bit or two). What holds on every CPU is fp32 round-off: within 1e-5 of the largest value. Small
+ * products, where the hand-off costs more than the second thread gains, and what autocast would cast stay on
+ * {@code torch.linear}; products that autograd records take the same split in both directions through
+ * {@link RecordedRowSplitLinear}.
  */
 final class RowSplitLinear {
     private static final double MIN_MULTIPLY_ADDS = 2e7;

@@ -738,7 +738,7 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-        private static TensorVector vector(List<Tensor> parts) {
+    private static TensorVector vector(List<Tensor> parts) {
         TensorVector v = new TensorVector();
         for (Tensor p : parts) v.push_back(p.t);
         return v;

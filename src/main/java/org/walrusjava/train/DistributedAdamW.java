@@ -15,8 +15,9 @@ import org.walrusjava.tensor.Tensor;
  * updates it and broadcasts the result; the other ranks drop that gradient as soon as it is sent, so at the optimizer
  * step a rank holds the gradients and moments of its own parameters only, about 1/N of them. Hybrid (hsdp): sharded
  * so among the ranks of each node, every node holding every shard once, its owners' sums added across the nodes.
- * Weights are not sharded, and during the micro-batches' backward every rank still accumulates all gradients. Either way the weights come out
- * bit for bit as one process would compute them: the clipping norm is the joint one, summed in parameter order.
+ * The weights themselves are sharded only under fsdp with activation checkpointing ({@link #weightShards}). Either
+ * way the weights come out bit for bit as one process would compute them: the clipping norm is the joint one, summed
+ * in parameter order.
  */
 public final class DistributedAdamW implements AutoCloseable {
     /** Bytes one rank held at its last optimizer step, summed over the tensors themselves. */

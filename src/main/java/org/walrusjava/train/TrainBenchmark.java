@@ -50,9 +50,9 @@ public final class TrainBenchmark {
      * @param residentBefore RSS after the model, optimizer state and input exist, before the first step
      * @param peakResident VmHWM at the end
      */
-    public record Row(String size, ActivationCheckpointing checkpointing, String precision, double stepSeconds, double forwardSeconds,
-                      double floorSeconds, Map<StepPhases.Phase, Double> phases, long residentBefore,
-                      long peakResident) {
+    public record Row(String size, ActivationCheckpointing checkpointing, String precision, double stepSeconds,
+                      double forwardSeconds, double floorSeconds, Map<StepPhases.Phase, Double> phases,
+                      long residentBefore, long peakResident) {
         public double samplesPerSecond() {
             return 1 / stepSeconds;
         }

@@ -36,9 +36,11 @@ import org.walrusjava.tensor.Tensor;
  * all ranks, and rank r trains on micro-batches r, r + N, r + 2N... of them. Every rank draws every micro-batch's
  * dataset and windows (cheap: indices only), so all samplers stay in step and each window is used once per cycle
  * over all ranks, but loads and back-propagates only its own. The loss is scaled by 1 / gradAccSteps on every rank
- * and the gradients are summed over the ranks (bucketed, after the micro-batches' backward, before clipping; onto
- * every rank, or onto each parameter's owner when the state is sharded: {@link DistributedAdamW}), so N ranks compute the gradient of one process with the same gradAccSteps up to the order of the
- * float sums, and a run may resume on a different number of ranks. Drop-path draws from a generator seeded per
+ * and the gradients are summed over the ranks (bucketed, before clipping; onto every rank, or onto each parameter's
+ * owner when the state is sharded: {@link DistributedAdamW}), so N ranks compute the gradient of one process with the
+ * same gradAccSteps up to the order of the float sums, and a run may resume on a different number of ranks. The sums
+ * start during the backward pass of each rank's last micro-batch ({@link OverlappedGradientSum}; under fsdp with
+ * activation checkpointing, segment by segment: {@link BlockWeightShards}). Drop-path draws from a generator seeded per
  * rank (rank 0 as a single process), so with drop-path the equality is statistical, not bitwise. Rank 0 alone
  * writes the log and the checkpoints; every rank validates (all hold the same weights) so that none waits.
  *
